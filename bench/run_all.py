@@ -1,0 +1,25 @@
+"""Run every benchmark script in bench/ and print its figures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def main() -> int:
+    scripts = sorted(p for p in HERE.glob("*.py") if p.name not in {"run_all.py", "__init__.py"})
+    if not scripts:
+        print("no benchmarks yet")
+        return 0
+    failed = 0
+    for script in scripts:
+        print(f"== {script.name}", flush=True)
+        failed |= subprocess.call([sys.executable, str(script)])
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Chat entry points: one channel-agnostic conversation engine and thin channel adapters."""

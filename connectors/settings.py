@@ -1,0 +1,100 @@
+"""One settings model per vendor; connectors receive these, never the environment."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+
+class VendorSettings(BaseModel):
+    """Base for vendor settings: immutable so a connector cannot change what it was given."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class TelegramSettings(VendorSettings):
+    """Bot API credentials and the secret Telegram echoes on every webhook call."""
+
+    bot_token: SecretStr
+    webhook_secret: SecretStr
+    api_url: str = "https://api.telegram.org/bot"
+
+
+class SlackSettings(VendorSettings):
+    """Bot token for the Web API and the signing secret for inbound requests."""
+
+    bot_token: SecretStr
+    signing_secret: SecretStr
+    api_url: str = "https://slack.com/api/"
+
+
+class MetaSettings(VendorSettings):
+    """Page token for Messenger (and Instagram) sends and the app secret for webhooks."""
+
+    page_token: SecretStr
+    app_secret: SecretStr
+    verify_token: SecretStr
+    page_id: str
+    instagram_account_id: str | None = None
+    graph_url: str = "https://graph.facebook.com/"
+    graph_version: str = "v21.0"
+
+
+class GoogleSettings(VendorSettings):
+    """Service-account or authorized-user credentials file for Google Calendar."""
+
+    credentials_file: str
+    api_url: str = "https://www.googleapis.com/"
+
+
+class ZoomSettings(VendorSettings):
+    """Server-to-Server OAuth app credentials and the webhook secret token."""
+
+    account_id: str
+    client_id: str
+    client_secret: SecretStr
+    webhook_secret: SecretStr
+    api_url: str = "https://api.zoom.us/v2/"
+    oauth_url: str = "https://zoom.us/oauth/token"
+
+
+class MailchimpSettings(VendorSettings):
+    """Marketing API key (its suffix names the data centre) and the audience to sync."""
+
+    api_key: SecretStr
+    list_id: str
+    webhook_secret: SecretStr | None = None
+    api_url: str | None = None
+
+    @property
+    def resolved_api_url(self) -> str:
+        """The API host: explicit setting, else the data centre named by the key's suffix."""
+        if self.api_url:
+            return self.api_url
+        data_centre = self.api_key.get_secret_value().rsplit("-", 1)[-1]
+        return f"https://{data_centre}.api.mailchimp.com/3.0"
+
+
+class ShopifySettings(VendorSettings):
+    """Admin API access for one shop and the secret that signs its webhooks."""
+
+    shop: str
+    access_token: SecretStr
+    webhook_secret: SecretStr
+    api_version: str = "2025-07"
+    api_url: str | None = None
+
+    @property
+    def resolved_api_url(self) -> str:
+        """The Admin API base: explicit setting, else the shop's own admin path."""
+        return self.api_url or f"https://{self.shop}/admin/api/{self.api_version}"
+
+
+class XSettings(VendorSettings):
+    """OAuth 1.0a user context (posting needs it) and an optional app bearer token."""
+
+    consumer_key: SecretStr
+    consumer_secret: SecretStr
+    access_token: SecretStr
+    access_token_secret: SecretStr
+    bearer_token: SecretStr | None = None
+    api_url: str = "https://api.twitter.com"

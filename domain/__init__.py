@@ -1,0 +1,1 @@
+"""Business rules and use cases of Samia hub; imports no SDK and no web framework."""

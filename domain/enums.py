@@ -1,0 +1,203 @@
+"""Identifiers that cross a boundary (storage, chat payloads, flows), defined once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ServiceKind(StrEnum):
+    """How a reading is delivered."""
+
+    CHAT = "chat"
+    VOICE = "voice"
+    VIDEO = "video"
+
+
+class PricingModel(StrEnum):
+    """How a service is priced."""
+
+    FIXED = "fixed"
+    PER_MINUTE = "per_minute"
+    PACKAGE = "package"
+
+
+class BookingStatus(StrEnum):
+    """Life cycle of a booking; HELD and CONFIRMED occupy the reader's time."""
+
+    HELD = "held"
+    CONFIRMED = "confirmed"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+    @classmethod
+    def active(cls) -> tuple[BookingStatus, ...]:
+        """Statuses that block the slot for anyone else."""
+        return (cls.HELD, cls.CONFIRMED)
+
+
+class LateCancelPolicy(StrEnum):
+    """What happens when a client cancels inside the reader's free-cancellation window."""
+
+    FEE = "fee"
+    REFUSE = "refuse"
+
+
+class Channel(StrEnum):
+    """Where a person talks to the hub."""
+
+    WEBCHAT = "webchat"
+    CONSOLE = "console"
+    TELEGRAM = "telegram"
+    SLACK = "slack"
+    MESSENGER = "messenger"
+    INSTAGRAM = "instagram"
+    EMAIL = "email"
+
+
+class Role(StrEnum):
+    """Who a channel identity belongs to."""
+
+    CLIENT = "client"
+    READER = "reader"
+    ADMIN = "admin"
+
+
+class AvailabilityExceptionKind(StrEnum):
+    """A dated change to a reader's weekly hours."""
+
+    TIME_OFF = "time_off"
+    EXTRA_HOURS = "extra_hours"
+
+
+class InvoiceStatus(StrEnum):
+    """Life cycle of an invoice."""
+
+    DRAFT = "draft"
+    ISSUED = "issued"
+    PAID = "paid"
+    VOID = "void"
+
+
+class PaymentStatus(StrEnum):
+    """Life cycle of a payment."""
+
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    REFUNDED = "refunded"
+
+
+class LedgerAccount(StrEnum):
+    """Accounts of the platform / reader revenue split."""
+
+    CLIENT_RECEIVABLE = "client_receivable"
+    READER_PAYABLE = "reader_payable"
+    PLATFORM_REVENUE = "platform_revenue"
+    TAX_PAYABLE = "tax_payable"
+    CASH = "cash"
+
+
+class LedgerDirection(StrEnum):
+    """Double-entry side; amounts are always positive."""
+
+    DEBIT = "debit"
+    CREDIT = "credit"
+
+
+class LoyaltyKind(StrEnum):
+    """Why loyalty points moved."""
+
+    EARNED = "earned"
+    REDEEMED = "redeemed"
+    REFERRAL_BONUS = "referral_bonus"
+    ADJUSTMENT = "adjustment"
+    EXPIRED = "expired"
+
+
+class ReferralStatus(StrEnum):
+    """Progress of a referral towards its reward."""
+
+    PENDING = "pending"
+    QUALIFIED = "qualified"
+    REWARDED = "rewarded"
+
+
+class CampaignKind(StrEnum):
+    """What a reader's campaign is for."""
+
+    FOLLOW_UP = "follow_up"
+    LOYALTY = "loyalty"
+    PROMOTION = "promotion"
+
+
+class CampaignStatus(StrEnum):
+    """Life cycle of a campaign."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    RUNNING = "running"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class DeliveryStatus(StrEnum):
+    """Fate of one message of one campaign step to one client."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class Provider(StrEnum):
+    """External systems we keep ids and credentials for."""
+
+    GOOGLE = "google"
+    ZOOM = "zoom"
+    MAILCHIMP = "mailchimp"
+    SHOPIFY = "shopify"
+    X = "x"
+    FACEBOOK = "facebook"
+    TELEGRAM = "telegram"
+    SLACK = "slack"
+    META = "meta"
+    LOCAL = "local"
+
+
+class IntegrationHealth(StrEnum):
+    """Last known state of an integration account."""
+
+    UNKNOWN = "unknown"
+    OK = "ok"
+    FAILING = "failing"
+    AUTH_EXPIRED = "auth_expired"
+
+
+class OutboxKind(StrEnum):
+    """Side effects written with a state change and carried out by the flows."""
+
+    BOOKING_CONFIRMED = "booking.confirmed"
+    BOOKING_RESCHEDULED = "booking.rescheduled"
+    BOOKING_CANCELLED = "booking.cancelled"
+    BOOKING_COMPLETED = "booking.completed"
+    BOOKING_NO_SHOW = "booking.no_show"
+    MESSAGE = "message"
+
+
+class OutboxStatus(StrEnum):
+    """Progress of one outbox row."""
+
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    FAILED = "failed"
+    DEAD = "dead"
+
+
+class ConsentKind(StrEnum):
+    """What a client agreed (or stopped agreeing) to."""
+
+    MARKETING = "marketing"
+    DATA_PROCESSING = "data_processing"

@@ -1,0 +1,1 @@
+"""SQLAlchemy models, Alembic migrations, repositories and the unit of work."""

@@ -1,0 +1,100 @@
+"""Engines from plain `sqlite://` / `postgresql://` URLs; the drivers are chosen here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class UnsupportedDatabase(ValueError):
+    """The URL names a database Samia hub does not run on."""
+
+
+def _base_url(url: str | URL) -> URL:
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise UnsupportedDatabase(
+            f"unsupported database {backend!r}: use a sqlite:// or postgresql:// URL"
+        )
+    return parsed
+
+
+def async_url(url: str | URL) -> URL:
+    """The URL with the async driver (aiosqlite or psycopg)."""
+    parsed = _base_url(url)
+    driver = "aiosqlite" if parsed.get_backend_name() == "sqlite" else "psycopg"
+    return parsed.set(drivername=f"{parsed.get_backend_name()}+{driver}")
+
+
+def sync_url(url: str | URL) -> URL:
+    """The URL with the blocking driver (sqlite3 or psycopg), for migrations and scripts."""
+    parsed = _base_url(url)
+    driver = "pysqlite" if parsed.get_backend_name() == "sqlite" else "psycopg"
+    return parsed.set(drivername=f"{parsed.get_backend_name()}+{driver}")
+
+
+def ensure_sqlite_directory(url: str | URL) -> None:
+    """Create the folder of a SQLite file so a first run needs no manual step."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys, a busy timeout, and transactions that really begin at BEGIN.
+
+    pysqlite's legacy mode starts a transaction only before DML, so a read-then-write
+    would read outside the transaction; taking over BEGIN makes every unit of work one
+    real transaction, which the booking write path's serialization relies on.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def create_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """A blocking engine (migrations, CLI, seeding)."""
+    ensure_sqlite_directory(url)
+    engine = sa.create_engine(sync_url(url), **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def create_async_db_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
+    """The application's async engine."""
+    ensure_sqlite_directory(url)
+    target = async_url(url)
+    if target.get_backend_name() == "postgresql":
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 20)
+        kwargs.setdefault("pool_pre_ping", True)
+    engine = create_async_engine(target, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine.sync_engine)
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded values after commit (our models are read after it)."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

@@ -1,0 +1,157 @@
+"""Invoices, payments and the ledger of the platform / reader split."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.enums import InvoiceStatus, LedgerAccount, LedgerDirection, PaymentStatus
+from storage.models.base import Base, stamp, uuid_pk
+from storage.types import currency_check, money_checks, str_enum
+
+
+class TaxRate(Base):
+    """A tax rate in basis points for a country (and optional region) and period."""
+
+    __tablename__ = "tax_rates"
+    __table_args__ = (sa.CheckConstraint("rate_bps >= 0 AND rate_bps <= 10000", name="rate"),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    country: Mapped[str] = mapped_column(sa.String(2))
+    region: Mapped[str | None] = mapped_column(sa.String(16))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    rate_bps: Mapped[int] = mapped_column(sa.Integer)
+    valid_from: Mapped[date] = mapped_column(sa.Date)
+    valid_to: Mapped[date | None] = mapped_column(sa.Date)
+
+
+class FxRate(Base):
+    """An exchange rate as published on a day; payments copy the one they used."""
+
+    __tablename__ = "fx_rates"
+    __table_args__ = (
+        sa.UniqueConstraint("base_currency", "quote_currency", "as_of"),
+        sa.CheckConstraint("rate > 0", name="rate_positive"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    base_currency: Mapped[str] = mapped_column(sa.String(3))
+    quote_currency: Mapped[str] = mapped_column(sa.String(3))
+    rate: Mapped[Decimal] = mapped_column(sa.Numeric(18, 8))
+    as_of: Mapped[date] = mapped_column(sa.Date)
+    source: Mapped[str] = mapped_column(sa.String(64))
+
+
+class Invoice(Base):
+    """A bill to a client; totals are rounded once, at document level."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        *money_checks("invoices", "subtotal_minor", "tax_minor", "total_minor"),
+        currency_check("invoices"),
+        sa.CheckConstraint("total_minor = subtotal_minor + tax_minor", name="total_adds_up"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    number: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    reader_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("readers.id"), index=True)
+    client_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("clients.id"), index=True)
+    booking_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("bookings.id"))
+    status: Mapped[InvoiceStatus] = mapped_column(str_enum(InvoiceStatus))
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    subtotal_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    tax_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    total_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    tax_rate_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("tax_rates.id"))
+    issued_at: Mapped[datetime | None] = mapped_column()
+    due_at: Mapped[datetime | None] = mapped_column()
+    paid_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = stamp()
+
+
+class InvoiceLine(Base):
+    """One line of an invoice."""
+
+    __tablename__ = "invoice_lines"
+    __table_args__ = (
+        *money_checks("invoice_lines", "unit_price_minor", "amount_minor"),
+        sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    invoice_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("invoices.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(sa.Integer)
+    description: Mapped[str] = mapped_column(sa.String(500))
+    quantity: Mapped[int] = mapped_column(sa.Integer, default=1)
+    unit_price_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class Payment(Base):
+    """Money received for an invoice, with the FX rate used if currencies differ."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        *money_checks("payments", "amount_minor", "settlement_amount_minor"),
+        currency_check("payments"),
+        sa.UniqueConstraint("provider", "provider_payment_id"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    invoice_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("invoices.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    settlement_amount_minor: Mapped[int | None] = mapped_column(sa.BigInteger)
+    settlement_currency: Mapped[str | None] = mapped_column(sa.String(3))
+    fx_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 8))
+    fx_rate_as_of: Mapped[date | None] = mapped_column(sa.Date)
+    provider: Mapped[str] = mapped_column(sa.String(32))
+    provider_payment_id: Mapped[str | None] = mapped_column(sa.String(128))
+    status: Mapped[PaymentStatus] = mapped_column(str_enum(PaymentStatus))
+    received_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = stamp()
+
+
+class LedgerEntry(Base):
+    """One leg of a double-entry posting; a posting's legs share `posting_id`."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        *money_checks("ledger_entries", "amount_minor"),
+        currency_check("ledger_entries"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    posting_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), index=True)
+    account: Mapped[LedgerAccount] = mapped_column(str_enum(LedgerAccount))
+    direction: Mapped[LedgerDirection] = mapped_column(str_enum(LedgerDirection))
+    amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    reader_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("readers.id"), index=True)
+    invoice_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("invoices.id"))
+    payment_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("payments.id"))
+    booking_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("bookings.id"))
+    memo: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = stamp()
+
+
+class Expense(Base):
+    """A reader's business cost, for profit figures."""
+
+    __tablename__ = "expenses"
+    __table_args__ = (*money_checks("expenses", "amount_minor"), currency_check("expenses"))
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    reader_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("readers.id"), index=True)
+    category: Mapped[str] = mapped_column(sa.String(64))
+    description: Mapped[str | None] = mapped_column(sa.String(500))
+    amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    incurred_on: Mapped[date] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = stamp()

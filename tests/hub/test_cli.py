@@ -1,0 +1,90 @@
+"""The `samia` command: exit codes 0 / 1 / 2 and one-line reasons, no stack traces."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storage.migrate import current_revision, head_revision
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def samia(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SAMIA_")}
+    return subprocess.run(
+        [sys.executable, "-m", "hub.cli", *args],
+        cwd=cwd,
+        env={**clean, "PYTHONPATH": str(REPO), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_version_prints_and_exits_zero(tmp_path: Path) -> None:
+    result = samia("--version", cwd=tmp_path)
+
+    assert result.returncode == 0
+    assert result.stdout.startswith("samia ")
+
+
+def test_unknown_command_is_bad_usage(tmp_path: Path) -> None:
+    result = samia("frobnicate", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "No such command" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_init_creates_the_database_at_head_and_a_private_key(tmp_path: Path) -> None:
+    result = samia("init", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    database = tmp_path / "var" / "samia.db"
+    assert current_revision(f"sqlite:///{database}") == head_revision()
+    assert (tmp_path / "var" / "secret.key").stat().st_mode & 0o077 == 0
+    again = samia("init", cwd=tmp_path)
+    assert again.returncode == 0
+    assert "already at" in again.stdout
+
+
+def test_half_configured_provider_fails_with_one_line(tmp_path: Path) -> None:
+    result = samia("doctor", cwd=tmp_path, SAMIA_SLACK_BOT_TOKEN="xoxb-1")
+
+    assert result.returncode == 1
+    assert "SAMIA_SLACK_SIGNING_SECRET" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert "xoxb-1" not in result.stderr
+
+
+def test_doctor_lists_every_provider(tmp_path: Path) -> None:
+    result = samia("doctor", cwd=tmp_path)
+
+    assert result.returncode == 0
+    for provider in ("telegram", "slack", "meta", "google", "zoom", "mailchimp", "shopify", "x"):
+        assert provider in result.stdout
+
+
+@pytest.mark.postgres
+def test_init_runs_the_same_migration_on_postgresql(tmp_path: Path) -> None:
+    from tests.support.databases import require_postgres, scratch_postgres_database
+
+    with scratch_postgres_database(require_postgres()) as url:
+        result = samia("init", cwd=tmp_path, SAMIA_DATABASE_URL=url)
+        assert result.returncode == 0, result.stderr
+        assert current_revision(url) == head_revision()
+
+
+def test_unsupported_database_is_a_clear_failure(tmp_path: Path) -> None:
+    result = samia("init", cwd=tmp_path, SAMIA_DATABASE_URL="mysql://root@127.0.0.1/x")
+
+    assert result.returncode == 1
+    assert "unsupported database" in result.stderr
+    assert "Traceback" not in result.stderr
