@@ -69,7 +69,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
 def create_engine(url: str | URL, **kwargs: Any) -> Engine:
@@ -95,6 +95,15 @@ def create_async_db_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded values after commit (our models are read after it)."""
+def session_factory(
+    engine: AsyncEngine, *, write_intent: bool = False
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded values after commit (our models are read after it).
+
+    With `write_intent`, SQLite transactions start with BEGIN IMMEDIATE: they take the write
+    lock up front (waiting up to the busy timeout) instead of failing with SQLITE_BUSY when a
+    read-then-write transaction finds its snapshot outdated. PostgreSQL ignores the option.
+    """
+    if write_intent and engine.dialect.name == "sqlite":
+        engine = engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

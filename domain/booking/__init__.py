@@ -1,0 +1,1 @@
+"""Booking rules: availability, holds and confirmations."""

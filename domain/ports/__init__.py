@@ -1,0 +1,1 @@
+"""Ports: what the domain needs from storage, connectors and channels, as Protocols."""

@@ -1,0 +1,54 @@
+"""Helpers every repository shares: the overlap translation and the 24-hour booking bound."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any, cast
+
+from sqlalchemy.engine import CursorResult, Result
+from sqlalchemy.exc import IntegrityError
+
+from domain.errors import SlotUnavailable
+
+# Named in migration 0001; PostgreSQL only (SQLite relies on the reader schedule lock).
+ACTIVE_BOOKING_OVERLAP = "ex_bookings_reader_active_overlap"
+_EXCLUSION_VIOLATION = "23P01"
+
+# No reading lasts longer than this; `occupied()` bounds its index scan with it and the
+# booking repository refuses longer bookings so the bound can never hide one.
+MAX_BOOKING_LENGTH = timedelta(hours=24)
+
+
+def is_active_booking_overlap(error: IntegrityError) -> bool:
+    """Tell the overlap exclusion apart from other integrity errors (FKs, checks, uniques)."""
+    orig = error.orig
+    if getattr(orig, "sqlstate", None) != _EXCLUSION_VIOLATION:
+        return False
+    constraint = getattr(getattr(orig, "diag", None), "constraint_name", None)
+    return constraint == ACTIVE_BOOKING_OVERLAP or ACTIVE_BOOKING_OVERLAP in str(orig)
+
+
+@contextmanager
+def overlap_as_slot_unavailable() -> Iterator[None]:
+    """Turn PostgreSQL's refusal of an overlapping active booking into the domain's error."""
+    try:
+        yield
+    except IntegrityError as error:
+        if is_active_booking_overlap(error):
+            raise SlotUnavailable(
+                "the reader already has an active booking overlapping this time"
+            ) from error
+        raise
+
+
+def check_booking_length(length: timedelta) -> None:
+    """Refuse bookings longer than MAX_BOOKING_LENGTH: `occupied()` would not see them."""
+    if length > MAX_BOOKING_LENGTH:
+        raise ValueError(f"a booking may last at most {MAX_BOOKING_LENGTH}, got {length}")
+
+
+def affected_rows(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched (`Session.execute` is typed as a plain Result)."""
+    return cast("CursorResult[Any]", result).rowcount

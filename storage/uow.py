@@ -1,0 +1,128 @@
+"""The SQL unit of work: one AsyncSession, one transaction, every repository on it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from domain.clock import Clock
+from domain.ports.storage import (
+    AvailabilityRepository,
+    BookingRepository,
+    ClientRepository,
+    IdentityRepository,
+    OutboxRepository,
+    PackageRepository,
+    ReaderRepository,
+    ServiceRepository,
+)
+from storage.db import create_async_db_engine, session_factory
+from storage.repositories import (
+    SqlAvailabilityRepository,
+    SqlBookingRepository,
+    SqlClientRepository,
+    SqlIdentityRepository,
+    SqlOutboxRepository,
+    SqlPackageRepository,
+    SqlReaderRepository,
+    SqlServiceRepository,
+)
+from storage.repositories._common import overlap_as_slot_unavailable
+
+
+class SqlUnitOfWork:
+    """`UnitOfWork` over one session; leaving without `commit()` rolls everything back.
+
+    After `SlotUnavailable` (or any database error) the transaction is dead on
+    PostgreSQL: leave the unit of work and start a new one rather than carry on.
+    """
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, clock: Clock | None = None
+    ) -> None:
+        """Build the session and repositories; no connection is taken until the first statement."""
+        self._session = sessions()
+        self._entered = False
+        # Typed as the Protocols: they declare plain (invariant) attributes, and this also
+        # makes mypy check every repository against its Protocol.
+        self.readers: ReaderRepository = SqlReaderRepository(self._session, clock)
+        self.services: ServiceRepository = SqlServiceRepository(self._session, clock)
+        self.availability: AvailabilityRepository = SqlAvailabilityRepository(self._session)
+        self.bookings: BookingRepository = SqlBookingRepository(self._session, clock)
+        self.clients: ClientRepository = SqlClientRepository(self._session, clock)
+        self.identities: IdentityRepository = SqlIdentityRepository(self._session, clock)
+        self.packages: PackageRepository = SqlPackageRepository(self._session)
+        self.outbox: OutboxRepository = SqlOutboxRepository(self._session)
+
+    @property
+    def session(self) -> AsyncSession:
+        """The session, for storage code that must join this transaction (not for the domain)."""
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        """Begin the transaction (SQLite's BEGIN is sent with the first statement)."""
+        if self._entered:
+            raise RuntimeError("a unit of work is entered once; ask the factory for another")
+        self._entered = True
+        await self._session.begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed and give the connection back to the pool."""
+        try:
+            if self._session.in_transaction():
+                await self._session.rollback()
+        finally:
+            await self._session.close()
+
+    async def commit(self) -> None:
+        """Flush and commit; PostgreSQL refusing an overlapping booking becomes SlotUnavailable."""
+        with overlap_as_slot_unavailable():
+            await self._session.commit()
+
+
+class SqlUnitOfWorkFactory:
+    """`UnitOfWorkFactory`: a fresh unit of work per operation, all sharing one engine."""
+
+    def __init__(self, engine: AsyncEngine, *, clock: Clock | None = None) -> None:
+        """Keep the session maker and the clock that stamps created_at / updated_at."""
+        self._sessions = session_factory(engine, write_intent=True)
+        self._clock = clock
+
+    def __call__(self) -> SqlUnitOfWork:
+        """A new, not yet entered, unit of work."""
+        return SqlUnitOfWork(self._sessions, clock=self._clock)
+
+
+class Database:
+    """The async engine and its unit-of-work factory, owned together so one call disposes both."""
+
+    def __init__(self, engine: AsyncEngine, *, clock: Clock | None = None) -> None:
+        """Wrap an existing engine (tests and the hub build it from settings)."""
+        self.engine = engine
+        self.uow_factory = SqlUnitOfWorkFactory(engine, clock=clock)
+
+    @classmethod
+    def from_url(cls, url: str | URL, *, clock: Clock | None = None, **engine_kwargs: Any) -> Self:
+        """Open a plain `sqlite://` or `postgresql://` URL (drivers are picked in storage.db)."""
+        return cls(create_async_db_engine(url, **engine_kwargs), clock=clock)
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+
+if TYPE_CHECKING:
+    from domain.ports.storage import UnitOfWorkFactory
+
+    def _conforms(factory: SqlUnitOfWorkFactory) -> UnitOfWorkFactory:
+        """Let mypy check the structural match with the domain's Protocols."""
+        return factory
