@@ -14,6 +14,7 @@ from domain.ports.storage import (
     BookingRepository,
     ClientRepository,
     IdentityRepository,
+    InboundRepository,
     OutboxRepository,
     PackageRepository,
     ReaderRepository,
@@ -31,6 +32,7 @@ from storage.repositories import (
     SqlServiceRepository,
 )
 from storage.repositories._common import overlap_as_slot_unavailable
+from storage.repositories.inbound import SqlInboundRepository
 
 
 class SqlUnitOfWork:
@@ -56,6 +58,7 @@ class SqlUnitOfWork:
         self.identities: IdentityRepository = SqlIdentityRepository(self._session, clock)
         self.packages: PackageRepository = SqlPackageRepository(self._session)
         self.outbox: OutboxRepository = SqlOutboxRepository(self._session)
+        self.inbound: InboundRepository = SqlInboundRepository(self._session)
 
     @property
     def session(self) -> AsyncSession:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 from uuid import UUID
 
 from domain.booking.availability import TimeWindow
-from domain.enums import BookingStatus, Channel
+from domain.enums import BookingStatus, Channel, OutboxKind, OutboxStatus
 from domain.models import (
     Booking,
     Client,
@@ -320,6 +320,17 @@ class ClientRepository(Protocol):
         """
         ...
 
+    async def newest(self, limit: int) -> list[Client]:
+        """The most recently created clients.
+
+        Args:
+            limit: Most rows.
+
+        Returns:
+            Clients, newest first.
+        """
+        ...
+
     async def save(self, client: Client) -> None:
         """Write changed contact details and preferences.
 
@@ -496,6 +507,123 @@ class OutboxRepository(Protocol):
         """
         ...
 
+    async def get_by_key(self, key: str) -> OutboxEntry | None:
+        """One entry by its key.
+
+        Args:
+            key: The idempotency key.
+
+        Returns:
+            The entry, or None.
+        """
+        ...
+
+    async def claim_due(
+        self, now: datetime, limit: int, lease: timedelta, kinds: Sequence[OutboxKind] | None = None
+    ) -> list[OutboxEntry]:
+        """Take due entries for processing; other workers skip them until the lease ends.
+
+        Pending or failed entries with `next_attempt_at <= now`, and in-progress ones whose
+        lease ran out (their worker died), become IN_PROGRESS with `attempts + 1`.
+
+        Args:
+            now: The current instant.
+            limit: Most entries to claim.
+            lease: How long the claim holds.
+            kinds: Only these kinds, or all.
+
+        Returns:
+            The claimed entries, oldest first.
+        """
+        ...
+
+    async def complete(self, key: str, now: datetime) -> None:
+        """Mark an entry done.
+
+        Args:
+            key: The entry.
+            now: Completion time.
+        """
+        ...
+
+    async def retry_later(
+        self, key: str, now: datetime, error: str, next_attempt_at: datetime
+    ) -> None:
+        """Release an entry after a transient failure.
+
+        Args:
+            key: The entry.
+            now: Failure time.
+            error: What went wrong.
+            next_attempt_at: When to try again.
+        """
+        ...
+
+    async def give_up(self, key: str, now: datetime, error: str) -> None:
+        """Mark an entry dead: it will not run again on its own (visible to operators).
+
+        Args:
+            key: The entry.
+            now: Failure time.
+            error: What went wrong.
+        """
+        ...
+
+    async def counts(self) -> dict[OutboxStatus, int]:
+        """Entries per status, for health and metrics.
+
+        Returns:
+            Count per status.
+        """
+        ...
+
+
+class InboundRepository(Protocol):
+    """Webhook deliveries by the provider's id: recorded before any effect, once."""
+
+    async def record(
+        self, provider: str, event_id: str, payload: dict[str, Any], now: datetime
+    ) -> bool:
+        """Record a delivery unless already seen.
+
+        Args:
+            provider: "telegram", "slack", "meta", "zoom", ...
+            event_id: The provider's id for the event (update_id, event_id, mid, ...).
+            payload: The parsed body, kept so an interrupted event can be processed later.
+            now: Receipt time.
+
+        Returns:
+            True for a first delivery, False for a duplicate.
+        """
+        ...
+
+    async def mark_processed(
+        self, provider: str, event_id: str, now: datetime, error: str | None = None
+    ) -> None:
+        """Note that processing finished (with the error, if it failed for good).
+
+        Args:
+            provider: The provider.
+            event_id: The provider's event id.
+            now: Completion time.
+            error: Why it failed, or None.
+        """
+        ...
+
+    async def unprocessed(
+        self, received_before: datetime, limit: int
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """Deliveries recorded but never processed (the process died in between).
+
+        Args:
+            received_before: Only deliveries older than this (younger ones may be in flight).
+            limit: Most rows to return.
+
+        Returns:
+            (provider, event_id, payload) tuples, oldest first.
+        """
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction over every repository; leaving without commit rolls back."""
@@ -508,6 +636,7 @@ class UnitOfWork(Protocol):
     identities: IdentityRepository
     packages: PackageRepository
     outbox: OutboxRepository
+    inbound: InboundRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction.

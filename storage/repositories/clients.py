@@ -77,6 +77,11 @@ class SqlClientRepository:
         row = (await self._session.scalars(stmt)).one_or_none()
         return None if row is None else _to_domain(row)
 
+    async def newest(self, limit: int) -> list[Client]:
+        """The most recently created clients."""
+        stmt = sa.select(ClientRow).order_by(ClientRow.created_at.desc()).limit(limit)
+        return [_to_domain(row) for row in (await self._session.scalars(stmt)).all()]
+
     async def add(self, client: Client) -> None:
         """Insert (email lower-cased, created_at from the clock if unset) and flush."""
         client.email = normalize_email(client.email)

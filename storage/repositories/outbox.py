@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.enums import OutboxKind, OutboxStatus
 from domain.models import OutboxEntry
 from storage.models import OutboxMessage
+
+_CLAIMABLE = (OutboxStatus.PENDING, OutboxStatus.FAILED)
 
 
 class SqlOutboxRepository:
@@ -47,3 +52,91 @@ class SqlOutboxRepository:
         )
         inserted = (await self._session.execute(stmt)).first()
         return inserted is not None
+
+    async def get_by_key(self, key: str) -> OutboxEntry | None:
+        """One entry by key."""
+        row = await self._session.scalar(sa.select(OutboxMessage).where(OutboxMessage.key == key))
+        return _to_domain(row) if row else None
+
+    async def claim_due(
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta,
+        kinds: Sequence[OutboxKind] | None = None,
+    ) -> list[OutboxEntry]:
+        """Select due rows (SKIP LOCKED on PostgreSQL so workers never share one), then lease."""
+        due = sa.or_(
+            sa.and_(OutboxMessage.status.in_(_CLAIMABLE), OutboxMessage.next_attempt_at <= now),
+            sa.and_(
+                OutboxMessage.status == OutboxStatus.IN_PROGRESS,
+                OutboxMessage.locked_until < now,
+            ),
+        )
+        query = sa.select(OutboxMessage).where(due)
+        if kinds:
+            query = query.where(OutboxMessage.kind.in_(list(kinds)))
+        query = query.order_by(OutboxMessage.next_attempt_at).limit(limit)
+        if self._session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = list((await self._session.scalars(query)).all())
+        for row in rows:
+            row.status = OutboxStatus.IN_PROGRESS
+            row.locked_until = now + lease
+            row.attempts += 1
+            row.updated_at = now
+        await self._session.flush()
+        return [_to_domain(row) for row in rows]
+
+    async def complete(self, key: str, now: datetime) -> None:
+        """Done: never runs again."""
+        await self._update(key, status=OutboxStatus.DONE, locked_until=None, updated_at=now)
+
+    async def retry_later(
+        self, key: str, now: datetime, error: str, next_attempt_at: datetime
+    ) -> None:
+        """Back to the queue after a transient failure."""
+        await self._update(
+            key,
+            status=OutboxStatus.FAILED,
+            locked_until=None,
+            last_error=error[:2000],
+            next_attempt_at=next_attempt_at,
+            updated_at=now,
+        )
+
+    async def give_up(self, key: str, now: datetime, error: str) -> None:
+        """Dead: kept for operators, never retried automatically."""
+        await self._update(
+            key,
+            status=OutboxStatus.DEAD,
+            locked_until=None,
+            last_error=error[:2000],
+            updated_at=now,
+        )
+
+    async def counts(self) -> dict[OutboxStatus, int]:
+        """Rows per status."""
+        rows = await self._session.execute(
+            sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+        )
+        found = {OutboxStatus(status): int(count) for status, count in rows.all()}
+        return {status: found.get(status, 0) for status in OutboxStatus}
+
+    async def _update(self, key: str, **values: object) -> None:
+        await self._session.execute(
+            sa.update(OutboxMessage).where(OutboxMessage.key == key).values(**values)
+        )
+
+
+def _to_domain(row: OutboxMessage) -> OutboxEntry:
+    return OutboxEntry(
+        key=row.key,
+        kind=OutboxKind(row.kind),
+        payload=dict(row.payload),
+        status=OutboxStatus(row.status),
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+        id=row.id,
+    )

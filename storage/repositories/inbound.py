@@ -1,0 +1,63 @@
+"""Inbound webhook deliveries, deduplicated by the provider's own event id."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import InboundEvent
+
+
+class SqlInboundRepository:
+    """`InboundRepository` over one AsyncSession."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        """Work inside the caller's session."""
+        self._session = session
+
+    async def record(
+        self, provider: str, event_id: str, payload: dict[str, Any], now: datetime
+    ) -> bool:
+        """ON CONFLICT DO NOTHING: a redelivery is answered without an error or a second row."""
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = (
+            insert(InboundEvent)
+            .values(
+                id=uuid.uuid4(),
+                provider=provider,
+                event_id=event_id[:255],
+                payload=payload,
+                received_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=[InboundEvent.provider, InboundEvent.event_id])
+            .returning(InboundEvent.id)
+        )
+        return (await self._session.execute(stmt)).first() is not None
+
+    async def mark_processed(
+        self, provider: str, event_id: str, now: datetime, error: str | None = None
+    ) -> None:
+        """Processing finished; the payload is dropped once it is no longer needed."""
+        await self._session.execute(
+            sa.update(InboundEvent)
+            .where(InboundEvent.provider == provider, InboundEvent.event_id == event_id[:255])
+            .values(processed_at=now, error=error, payload=None if error is None else sa.null())
+        )
+
+    async def unprocessed(
+        self, received_before: datetime, limit: int
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """Recorded but never finished, oldest first."""
+        rows = await self._session.execute(
+            sa.select(InboundEvent.provider, InboundEvent.event_id, InboundEvent.payload)
+            .where(InboundEvent.processed_at.is_(None), InboundEvent.received_at < received_before)
+            .order_by(InboundEvent.received_at)
+            .limit(limit)
+        )
+        return [(p, e, dict(payload or {})) for p, e, payload in rows.all()]
