@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from tests.support.databases import (
     scratch_postgres_database,
     truncate_all,
 )
+
+# PTB 22 warns unless timedeltas are opted into; the suite turns warnings into errors.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),

@@ -34,13 +34,17 @@ class MeetingRef:
 class MeetingConnector(Protocol):
     """Create, move and delete the video meeting of a booking."""
 
-    async def create_meeting(self, *, request: MeetingRequest, idempotency_key: str) -> MeetingRef:
+    async def create_meeting(
+        self, *, request: MeetingRequest, idempotency_key: str, lookup: bool = True
+    ) -> MeetingRef:
         """Create the meeting, or adopt the one an interrupted earlier attempt made.
 
         Args:
             request: Topic, time and host.
             idempotency_key: Derived from our booking id; marks the meeting so a retry after
                 a crash finds it instead of creating a second one.
+            lookup: Search for a meeting an earlier attempt made before creating; only a
+                caller that knows this is the first attempt may pass False (saves a call).
 
         Returns:
             The meeting and its join link.
