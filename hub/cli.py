@@ -90,6 +90,141 @@ def doctor() -> None:
     console.print(f"database: {_safe_url(settings.database_url)}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the hub: web chat, webhooks, API and the scheduled flows."""
+    import uvicorn
+
+    from hub.app import create_app
+
+    settings = _settings()
+    _require_schema(settings)
+    base = f"http://{host}:{port}"
+    console.print(f"Samia hub on {base}  ·  web chat {base}/chat  ·  API docs {base}/docs")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Migrate, seed demo data, then serve."""
+    init(demo=True)
+    base = f"http://{host}:{port}"
+    console.print("Open these:")
+    console.print(f"  web chat (any reader)   {base}/chat")
+    for slug in ("samia", "layla", "rose"):
+        label = f"{slug}'s page"
+        console.print(f"  {label:<24}{base}/r/{slug}")
+    console.print(f"  REST API docs           {base}/docs")
+    console.print("  terminal chat           .venv/bin/samia chat --as reader:samia")
+    serve(host=host, port=port)
+
+
+@app.command()
+def chat(
+    as_: Annotated[str, typer.Option("--as", help="client:<email> or reader:<slug>")],
+) -> None:
+    """Talk to the engine in the terminal."""
+    import asyncio
+
+    from domain.errors import DomainError
+    from hub.console import parse_persona, run_console
+
+    try:
+        parse_persona(as_)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--as") from None
+    settings = _settings()
+    _require_schema(settings)
+    try:
+        asyncio.run(run_console(settings, as_, console))
+    except DomainError as exc:
+        raise CommandFailed(f"{exc} {exc.params or ''}".strip()) from None
+
+
+readers_app = typer.Typer(help="Add, list and invite readers.", no_args_is_help=True)
+clients_app = typer.Typer(help="Add and list clients.", no_args_is_help=True)
+app.add_typer(readers_app, name="readers")
+app.add_typer(clients_app, name="clients")
+
+
+@readers_app.command("list")
+def readers_list() -> None:
+    """List readers."""
+    from hub import admin
+
+    table = Table("slug", "name", "timezone", "currency")
+    for reader in admin.run(_settings(), admin.list_readers):
+        table.add_row(reader.slug, reader.name, reader.timezone, reader.currency)
+    console.print(table)
+
+
+@readers_app.command("add")
+def readers_add(
+    slug: str,
+    name: Annotated[str, typer.Option(help="Display name.")],
+    timezone: Annotated[str, typer.Option(help="IANA timezone, e.g. Europe/London.")] = "UTC",
+    currency: Annotated[str, typer.Option(help="ISO 4217 code.")] = "USD",
+) -> None:
+    """Add a reader (open Monday to Friday, 10:00-18:00, until they set their hours)."""
+    from hub import admin
+
+    reader = admin.run(
+        _settings(), admin.add_reader, slug=slug, name=name, timezone=timezone, currency=currency
+    )
+    console.print(f"added reader {reader.slug}")
+
+
+@readers_app.command("invite")
+def readers_invite(slug: str) -> None:
+    """Print a one-time code the reader sends as `/link CODE` in any chat."""
+    from hub import admin
+
+    code = admin.run(_settings(), admin.invite_reader, slug=slug)
+    console.print(f"link code for {slug} (valid 24 hours): {code}")
+    console.print(f"the reader sends:  /link {code}")
+
+
+@clients_app.command("list")
+def clients_list(limit: Annotated[int, typer.Option(min=1)] = 20) -> None:
+    """List the newest clients."""
+    from hub import admin
+
+    table = Table("email", "name", "language", "timezone")
+    for client in admin.run(_settings(), admin.list_clients, limit=limit):
+        table.add_row(client.email or "-", client.name or "-", client.language, client.timezone)
+    console.print(table)
+
+
+@clients_app.command("add")
+def clients_add(
+    email: str,
+    name: Annotated[str | None, typer.Option(help="Full name.")] = None,
+    timezone: Annotated[str, typer.Option(help="IANA timezone.")] = "UTC",
+    language: Annotated[str, typer.Option(help="en or ar.")] = "en",
+) -> None:
+    """Add a client."""
+    from hub import admin
+
+    client = admin.run(
+        _settings(), admin.add_client, email=email, name=name, timezone=timezone, language=language
+    )
+    console.print(f"added client {client.email}")
+
+
+def _require_schema(settings: Settings) -> None:
+    """Refuse to run on a database that is not migrated, with the command that fixes it."""
+    from storage.migrate import current_revision, head_revision
+
+    if current_revision(settings.database_url) != head_revision():
+        raise CommandFailed("the database is not at the newest schema: run `samia init` first")
+
+
 def _safe_url(url: str) -> str:
     """The database URL without its password, for printing."""
     from sqlalchemy.engine import make_url
@@ -101,11 +236,14 @@ def main() -> None:
     """Entry point: expected failures are one line on stderr and exit code 1."""
     from sqlalchemy.exc import OperationalError
 
+    from hub.admin import AdminError
     from storage.db import UnsupportedDatabase
 
     try:
         app(standalone_mode=True)
     except (CommandFailed, UnsupportedDatabase) as exc:
+        _fail(str(exc))
+    except AdminError as exc:
         _fail(str(exc))
     except OperationalError as exc:
         _fail(f"cannot reach the database: {str(exc.orig).strip().splitlines()[0]}")

@@ -29,7 +29,7 @@ class BookingView:
 
 @dataclass(frozen=True, slots=True)
 class ReaderSummary:
-    """Sessions and revenue this week and this month, in the reader's currency."""
+    """Sessions and revenue (done and booked) this week and month, in the reader's currency."""
 
     week_sessions: int
     week_revenue_minor: int
@@ -109,12 +109,15 @@ async def reader_summary(*, uow: UnitOfWork, reader_id: UUID, now: datetime) -> 
         today = now.astimezone(zone).date()
         week_start = datetime.combine(today - timedelta(days=today.weekday()), time(0), zone)
         month_start = datetime.combine(today.replace(day=1), time(0), zone)
-        first = min(week_start, month_start)
+        week_end = week_start + timedelta(days=7)
+        next_month = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+        month_end = datetime.combine(next_month, time(0), zone)
+        first, last = min(week_start, month_start), max(week_end, month_end)
         bookings = await uow.bookings.for_reader(
-            reader_id, TimeWindow(first, now + timedelta(seconds=1)), statuses=EARNING
+            reader_id, TimeWindow(first, last), statuses=EARNING
         )
-    week = [b for b in bookings if b.starts_at >= week_start]
-    month = [b for b in bookings if b.starts_at >= month_start]
+    week = [b for b in bookings if week_start <= b.starts_at < week_end]
+    month = [b for b in bookings if month_start <= b.starts_at < month_end]
     return ReaderSummary(
         week_sessions=len(week),
         week_revenue_minor=sum(b.price_minor for b in week if b.currency == reader.currency),

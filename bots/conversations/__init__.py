@@ -1,0 +1,1 @@
+"""The conversations clients and readers have with the hub, shared by every channel."""

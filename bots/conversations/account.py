@@ -1,0 +1,77 @@
+"""Greeting, help, start over and linking a chat account to a reader with a code."""
+
+from __future__ import annotations
+
+from bots.conversations.common import Conv, help_step, menu, reader_menu
+from bots.conversations.deps import ChatDeps
+from bots.engine import Conversation, InboundEvent, Reply, Step, Turn
+from domain import errors, identity
+from domain.booking.queries import reader_profile
+from domain.enums import Role
+
+ALL_ROLES = frozenset({Role.CLIENT, Role.READER, Role.ADMIN})
+
+
+async def welcome(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """First words: who we are and what we can do."""
+    turn.ctx.clear()
+    if turn.actor.role is Role.CLIENT:
+        text = turn.t("Welcome to {brand}! I can book a reading for you.", brand=turn.deps.brand)
+    else:
+        text = turn.t("Hello {name}! What would you like to see?", name=turn.actor.name or "")
+    return Step.end(Reply(text, choices=menu(turn)))
+
+
+async def show_help(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """Help, from any state."""
+    return help_step(turn)
+
+
+async def start_over(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """Drop whatever was in progress."""
+    turn.ctx.clear()
+    return Step.end(Reply(turn.t("OK, let's start over."), choices=menu(turn)))
+
+
+async def link(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """`/link CODE`: this chat account now acts as the reader the code was made for."""
+    code = (event.args or getattr(turn.intent, "link_code", None) or "").strip()
+    if not code:
+        return Step.end(Reply(turn.t("Send /link followed by your code to connect your account.")))
+    sender = identity.Sender(
+        channel=event.channel, workspace=event.workspace, external_user_id=event.user_ref
+    )
+    try:
+        linked = await identity.link_account(
+            uow=turn.deps.uow(),
+            clock=turn.deps.clock,
+            identity_id=turn.actor.identity_id,
+            sender=sender,
+            code=code,
+        )
+    except errors.DomainError:
+        return Step.end(Reply(turn.t("That code is invalid or has expired.")))
+    profile = await reader_profile(uow=turn.deps.uow(), reader_id=linked.reader_id)
+    name = profile.brand if profile else (linked.display_name or "")
+    text = turn.t("Linked! You are now signed in as {name}.", name=name)
+    return Step.end(Reply(text, choices=reader_menu(turn)))
+
+
+CONVERSATION: Conversation[ChatDeps] = Conversation(
+    name=Conv.ACCOUNT,
+    roles=ALL_ROLES,
+    entry={
+        "start": welcome,
+        "menu": welcome,
+        "intent:greeting": welcome,
+        "help": show_help,
+        "intent:help": show_help,
+        "cancel": start_over,
+        "stop": start_over,
+        "restart": start_over,
+        "intent:start_over": start_over,
+        "link": link,
+        "intent:link": link,
+    },
+    actions={"help": show_help, "menu": welcome, "restart": start_over},
+)

@@ -1,0 +1,106 @@
+"""Names, buttons and messages shared by the conversations."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Any
+
+from bots.conversations.deps import ChatDeps
+from bots.engine import Action, Choice, Reply, Step, Turn
+from bots.language import format_day, format_money, format_when
+from domain import errors
+from domain.booking.queries import BookingView
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Conv(StrEnum):
+    """Conversation names; the first part of every button payload."""
+
+    BOOKING = "bk"
+    MANAGE = "my"
+    READER = "rd"
+    ACCOUNT = "ac"
+
+
+def choice(
+    turn: Turn[ChatDeps], label: str, conversation: Conv, verb: str, arg: str = ""
+) -> Choice:
+    """A translated button."""
+    return Choice.of(turn.t(label), Action(conversation.value, verb, arg))
+
+
+def client_menu(turn: Turn[ChatDeps]) -> tuple[Choice, ...]:
+    """What a client can always do."""
+    return (
+        choice(turn, "Book a reading", Conv.BOOKING, "start"),
+        choice(turn, "My bookings", Conv.MANAGE, "list"),
+        choice(turn, "Help", Conv.ACCOUNT, "help"),
+    )
+
+
+def reader_menu(turn: Turn[ChatDeps]) -> tuple[Choice, ...]:
+    """What a reader can always do."""
+    return (
+        choice(turn, "Today", Conv.READER, "today"),
+        choice(turn, "Upcoming", Conv.READER, "upcoming"),
+        choice(turn, "Summary", Conv.READER, "summary"),
+        choice(turn, "Hours", Conv.READER, "hours"),
+    )
+
+
+def menu(turn: Turn[ChatDeps]) -> tuple[Choice, ...]:
+    """The actor's menu."""
+    return client_menu(turn) if turn.actor.role == "client" else reader_menu(turn)
+
+
+def when(turn: Turn[ChatDeps], view: BookingView, zone: str | None = None) -> str:
+    """A booking's start in the viewer's zone and language."""
+    return format_when(view.booking.starts_at, zone or turn.actor.timezone, turn.actor.language)
+
+
+def price(turn: Turn[ChatDeps], amount_minor: int, currency: str) -> str:
+    """Money in the viewer's language."""
+    return format_money(amount_minor, currency, turn.actor.language)
+
+
+def day_label(turn: Turn[ChatDeps], day: Any) -> str:
+    """A day in the viewer's language."""
+    return format_day(day, turn.actor.language)
+
+
+def domain_error_reply(turn: Turn[ChatDeps], error: errors.DomainError) -> Reply:
+    """A clear, translated answer for a rule that said no, with the menu as a way forward."""
+    messages = {
+        errors.NotFound: "I couldn't find that. It may have been changed or cancelled.",
+        errors.SlotUnavailable: "Sorry, that time was just taken. Please choose another time.",
+        errors.HoldExpired: "Your hold expired. Please choose a time again.",
+        errors.InvalidTransition: "That booking can no longer be changed.",
+        errors.ConcurrentUpdate: "That booking was just changed. Please look at it again.",
+    }
+    if isinstance(error, errors.CancellationRefused):
+        text = turn.t(
+            "It's too late to change this booking (less than {hours} hours before). "
+            "Please contact {reader}.",
+            **error.params,
+        )
+    else:
+        text = turn.t(messages.get(type(error), "That didn't work. Nothing was changed."))
+    return Reply(text, choices=menu(turn))
+
+
+def help_step(turn: Turn[ChatDeps], lead: str | None = None) -> Step:
+    """Help with buttons: never a dead end."""
+    if turn.actor.role == "client":
+        body = turn.t(
+            "I can book a reading, show your bookings, reschedule or cancel them. "
+            "Try 'book tomorrow at 5pm' or tap a button."
+        )
+    else:
+        body = turn.t(
+            "Ask me for today, upcoming sessions, your summary, or set your hours "
+            "('mon 10:00-18:00', 'off 2026-12-24')."
+        )
+    text = f"{turn.t(lead)}\n{body}" if lead else body
+    return Step.end(Reply(text, choices=menu(turn)))

@@ -1,0 +1,141 @@
+"""Builds the engine with every conversation, the identity resolver and the interpreter."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bots.conversations import account, booking, manage, reader
+from bots.conversations.common import help_step
+from bots.conversations.deps import ChatDeps
+from bots.engine import (
+    Actor,
+    ConversationStore,
+    Engine,
+    InboundEvent,
+    Interpretation,
+    Reply,
+    Step,
+    Turn,
+)
+from bots.language import negotiate_language, parse_intent, translator
+from domain import identity
+from domain.enums import Role
+
+# Commands that work whatever the conversation is doing.
+GLOBAL_COMMANDS = {"cancel": "cancel", "help": "help", "start": "start", "link": "link"}
+FALLBACK_MESSAGES = {
+    "unknown_command": "I don't know that command. Here is what I can do:",
+    "not_understood": "I didn't understand that. Here is what I can do:",
+    "stale_action": "That button is no longer active. Here is what I can do:",
+    "unsupported_language": "I only speak English and Arabic for now. Here is what I can do:",
+}
+
+
+class ChatIdentityResolver:
+    """The engine's IdentityResolver on top of the domain's identity service."""
+
+    def __init__(self, deps: ChatDeps) -> None:
+        """Use the chat deps' unit of work and clock."""
+        self._deps = deps
+
+    async def resolve(self, event: InboundEvent) -> Actor:
+        """Who sent this event, creating a client on first contact."""
+        resolved = await identity.resolve_sender(
+            uow=self._deps.uow(),
+            clock=self._deps.clock,
+            sender=identity.Sender(
+                channel=event.channel,
+                workspace=event.workspace,
+                external_user_id=event.user_ref,
+                display_name=event.display_name,
+                locale=event.locale,
+                chat_id=event.chat_id,
+            ),
+            default_timezone=_valid_zone(event.timezone) or self._deps.default_timezone,
+        )
+        ident, client = resolved.identity, resolved.client
+        if ident.role is Role.CLIENT and client is not None:
+            language = negotiate_language([client.language, ident.locale])
+            return Actor(
+                Role.CLIENT,
+                client.id,
+                language,
+                client.timezone,
+                client.name,
+                ident.id,
+                resolved.is_new,
+            )
+        from domain.booking.queries import reader_profile
+
+        person = await reader_profile(uow=self._deps.uow(), reader_id=ident.reader_id)
+        language = negotiate_language([ident.locale, *(person.languages if person else [])])
+        zone = person.timezone if person else self._deps.default_timezone
+        name = person.brand if person else ident.display_name
+        person_id = ident.reader_id if ident.role is Role.READER else ident.admin_id
+        return Actor(ident.role, person_id, language, zone, name, ident.id)
+
+
+def _valid_zone(name: str | None) -> str | None:
+    """A zone the page reported, if it is a real IANA name."""
+    if not name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+async def interpret(turn: Turn[ChatDeps], text: str) -> Interpretation:
+    """Free text to an entry point: schedule edits for readers, intents for everyone."""
+    if turn.actor.role is Role.READER and (
+        reader.HOURS.match(text.strip().lower()) or reader.TIME_OFF.match(text.strip().lower())
+    ):
+        return Interpretation("intent:schedule")
+    intent = parse_intent(
+        text,
+        now=turn.now,
+        client_zone=turn.actor.timezone,
+        language_hint=turn.actor.language,
+        reader_names=turn.deps.reader_names,
+    )
+    if getattr(intent, "unsupported_language", False):
+        return Interpretation("intent:unsupported_language", intent)
+    if turn.actor.role is Role.READER and text.strip().lower() in reader.CONVERSATION.entry:
+        return Interpretation(text.strip().lower(), intent)
+    kind = str(getattr(intent.kind, "value", intent.kind)).lower()
+    return Interpretation(f"intent:{kind}", intent)
+
+
+async def fallback(turn: Turn[ChatDeps], reason: str) -> Step:
+    """Anything nothing else handled gets help with buttons, never a dead end."""
+    if (
+        reason == "not_understood"
+        and turn.intent is not None
+        and getattr(turn.intent, "unsupported_language", False)
+    ):
+        reason = "unsupported_language"
+    return help_step(turn, FALLBACK_MESSAGES.get(reason, FALLBACK_MESSAGES["not_understood"]))
+
+
+def build_engine(*, deps: ChatDeps, store: ConversationStore) -> Engine[ChatDeps]:
+    """The one engine every channel adapter shares."""
+    return Engine(
+        conversations=[
+            account.CONVERSATION,
+            booking.CONVERSATION,
+            manage.CONVERSATION,
+            reader.CONVERSATION,
+        ],
+        store=store,
+        identities=ChatIdentityResolver(deps),
+        clock=deps.clock,
+        deps=deps,
+        translator_for=translator,
+        interpret=interpret,
+        fallback=fallback,
+        global_entries=GLOBAL_COMMANDS,
+    )
+
+
+__all__ = ("Reply", "build_engine")

@@ -1,0 +1,194 @@
+"""Every message id the bots send, so a typo is a type error instead of an untranslated reply."""
+
+from __future__ import annotations
+
+from enum import Enum, StrEnum
+
+
+class Msg(StrEnum):
+    """Message ids: short English sentences with `{placeholders}`, translated in the catalogs."""
+
+    # Client: greeting and help.
+    WELCOME = "Welcome to {brand}! I can book a reading for you."
+    WELCOME_BACK = "Welcome back, {name}! What would you like to do?"
+    HELP = (
+        "Here is what you can do:\n"
+        "- Book a reading\n"
+        "- My bookings: see your upcoming readings\n"
+        "- Reschedule a booking\n"
+        "- Cancel a booking\n"
+        "- Help: show this list again"
+    )
+    WELCOME_READER = "Hello {name}! What would you like to see?"
+    CLIENT_HELP_SHORT = (
+        "I can book a reading, show your bookings, reschedule or cancel them. "
+        "Try 'book tomorrow at 5pm' or tap a button."
+    )
+    READER_HELP_SHORT = (
+        "Ask me for today, upcoming sessions, your summary, or set your hours "
+        "('mon 10:00-18:00', 'off 2026-12-24')."
+    )
+    STARTING_OVER = "OK, let's start over."
+    NOT_UNDERSTOOD = "I didn't understand that. Here is what I can do:"
+    UNKNOWN_COMMAND = "I don't know that command. Here is what I can do:"
+    STALE_BUTTON = "That button is no longer active. Here is what I can do:"
+    UNSUPPORTED_LANGUAGE_MENU = "I only speak English and Arabic for now. Here is what I can do:"
+    UNSUPPORTED_LANGUAGE = "I only speak English and Arabic for now."
+    LANGUAGE_SET = "Language set to English."
+
+    # Buttons.
+    BOOK_A_READING = "Book a reading"
+    MY_BOOKINGS = "My bookings"
+    HELP_BUTTON = "Help"
+    CANCEL = "Cancel"
+    START_OVER = "Start over"
+    BACK = "Back"
+    CONFIRM = "Confirm"
+    CHOOSE_ANOTHER_TIME = "Choose another time"
+    RESCHEDULE = "Reschedule"
+    YES_CANCEL_IT = "Yes, cancel it"
+    KEEP_IT = "Keep it"
+    MORE_DAYS = "More days"
+    MORE_TIMES = "More times"
+    OTHER_READER = "Other reader"
+    TODAY = "Today"
+    TOMORROW = "Tomorrow"
+    ANOTHER_DAY = "Another day"
+    CANCEL_BOOKING = "Cancel booking"
+    UPCOMING_BUTTON = "Upcoming"
+    SUMMARY_BUTTON = "Summary"
+    HOURS_BUTTON = "Hours"
+    COMPLETED_BUTTON = "Completed"
+    NO_SHOW_BUTTON = "No-show"
+
+    # Booking.
+    WHICH_READER = "Which reader would you like?"
+    WHICH_READING = "Which reading with {reader}?"
+    WHICH_READING_PLAIN = "Which reading would you like?"
+    NO_SERVICES = "This reader has no readings on offer right now."
+    SERVICE_OPTION = "{service} · {minutes} min · {price}"
+    WHICH_DAY = "Which day?"
+    WHICH_DAY_TYPE = "Which day? You can also type one, like 'Friday'."
+    WHICH_TIME = "Which time?"
+    FREE_TIMES = "Free times on {day} ({timezone}):"
+    NO_FREE_TIMES = "No free times on {day}. Try another day:"
+    NO_FREE_DAYS = "{reader} has no free times soon. Try another reader:"
+    BOOKED = "Booked! {service} with {reader} on {when}. Booking reference {reference}."
+    CONFIRMATION_SENT = "We sent the confirmation to {email}."
+    JOIN_LINK = "Your session link: {url}"
+    REMINDER = "Reminder: {service} with {reader} on {when}."
+    SLOT_TAKEN = "Sorry, that time was just taken. Here are other times:"
+    HOLD_EXPIRED = "Your hold expired. Please choose a time again:"
+
+    # My bookings, cancel, reschedule.
+    NO_UPCOMING = "You have no upcoming bookings."
+    UPCOMING = "Your upcoming bookings:"
+    BOOKING_LINE = "{service} with {reader} on {when}"
+    BOOKING_DETAIL = "{service} with {reader} on {when} ({price}). Reference {reference}."
+    WHICH_BOOKING = "Which booking?"
+    CONFIRM_CANCEL = "Cancel {service} on {when}?"
+    CANCELLED = "Cancelled. {fee_text}"
+    CANCELLED_PLAIN = "Cancelled."
+    LATE_FEE = "A late-cancellation fee of {fee} applies."
+    NO_FEE = "No cancellation fee applies."
+    KEPT = "Your booking stays as it is."
+    PICK_NEW_DAY = "Which day would you like instead?"
+    MOVE_TO_WHICH_DAY = "Move to which day?"
+    MOVED = "Moved to {when}."
+
+    # Contact details.
+    ASK_NAME = "What's your name?"
+    ASK_EMAIL = "What's your email? We send your confirmation there."
+    BAD_EMAIL = "That doesn't look like an email address. Please try again."
+    EMAIL_TAKEN = "That email is already used by another account."
+
+    # Dates.
+    BAD_DATE = "I couldn't read that date. Try 'tomorrow at 5pm' or pick a day:"
+    DATE_IN_PAST = "That date is in the past."
+
+    # Reader account linking.
+    LINK_HOWTO = "Send /link followed by your code to connect your reader account."
+    LINK_HOWTO_SHORT = "Send /link followed by your code to connect your account."
+    LINKED = "Linked! You are now signed in as {name}."
+    BAD_LINK_CODE = "That code is invalid or has expired."
+    READERS_ONLY = "This is only for readers."
+
+    # Reader: day, sessions, numbers, hours.
+    NO_SESSIONS_TODAY = "No sessions today."
+    UPCOMING_SESSIONS = "Upcoming sessions:"
+    NO_UPCOMING_SESSIONS = "No upcoming sessions."
+    SESSION_LINE = "{when} · {client} · {service}"
+    MARKED_COMPLETED = "Marked as completed."
+    MARKED_NO_SHOW = "Marked as no-show."
+    STATS = (
+        "This week: {sessions} sessions, {revenue}. "
+        "This month: {month_sessions} sessions, {month_revenue}."
+    )
+    WEEKLY_HOURS = "Your weekly hours:"
+    HOURS_LINE = "{weekday}: {start}–{end}"
+    CLOSED_LINE = "{weekday}: closed"
+    HOURS_HOWTO = "Send your hours like: mon 10:00-18:00"
+    HOURS_HOWTO_OFF = "Send your hours like: mon 10:00-18:00, or 'off 2026-12-24' for time off."
+    BAD_HOURS = "I couldn't read that. Send hours like: mon 10:00-18:00"
+    DAY_CLOSED = "{weekday} is now closed."
+    TIME_OFF_ADDED = "Time off added for {day}."
+    HOURS_SET = "Hours for {weekday} set to {start}–{end}."
+
+    # Generic.
+    DONE = "Done."
+    ERROR = "Something went wrong on our side. Nothing was changed; please try again."
+    BUSY = "Please wait a moment, I'm still working on your last message."
+
+
+class PluralMsg(Enum):
+    """Messages whose wording depends on a number; Arabic has six plural forms."""
+
+    TODAY_SESSIONS = ("Today: {count} session", "Today: {count} sessions", "count")
+    HOLD = (
+        "{service} with {reader} on {when} for {price}. "
+        "I'm holding this time for {minutes} minute.",
+        "{service} with {reader} on {when} for {price}. "
+        "I'm holding this time for {minutes} minutes.",
+        "minutes",
+    )
+    TOO_LATE_TO_CANCEL = (
+        "It's too late to cancel this booking (less than {hours} hour before). "
+        "Please contact {reader}.",
+        "It's too late to cancel this booking (less than {hours} hours before). "
+        "Please contact {reader}.",
+        "hours",
+    )
+    TOO_LATE_TO_RESCHEDULE = (
+        "It's too late to move this booking (less than {hours} hour before). "
+        "Please contact {reader}.",
+        "It's too late to move this booking (less than {hours} hours before). "
+        "Please contact {reader}.",
+        "hours",
+    )
+    TOO_LATE_TO_CHANGE = (
+        "It's too late to change this booking (less than {hours} hour before). "
+        "Please contact {reader}.",
+        "It's too late to change this booking (less than {hours} hours before). "
+        "Please contact {reader}.",
+        "hours",
+    )
+    TOO_FAR_AHEAD = (
+        "That is too far ahead; you can book up to {days} day ahead.",
+        "That is too far ahead; you can book up to {days} days ahead.",
+        "days",
+    )
+
+    @property
+    def singular(self) -> str:
+        """The English msgid (the form for one)."""
+        return str(self.value[0])
+
+    @property
+    def plural(self) -> str:
+        """The English msgid_plural."""
+        return str(self.value[1])
+
+    @property
+    def count(self) -> str:
+        """Which placeholder holds the number that picks the form."""
+        return str(self.value[2])

@@ -1,0 +1,121 @@
+"""Operator actions behind `samia readers` and `samia clients`, through the domain."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import time
+from typing import Any, TypeVar
+from uuid import uuid4
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from domain.clock import SystemClock
+from domain.errors import DomainError
+from domain.identity import create_link_code, new_referral_code
+from domain.models import Client, Reader, WeeklyHours
+from domain.ports.storage import UnitOfWorkFactory
+from hub.settings import Settings
+from storage.uow import Database
+
+T = TypeVar("T")
+
+
+class AdminError(Exception):
+    """An operator command failed for a reason worth one line."""
+
+
+def run(settings: Settings, action: Callable[..., Awaitable[T]], **kwargs: Any) -> T:
+    """Run one async admin action against the configured database."""
+
+    async def _main() -> T:
+        database = Database.from_url(settings.database_url)
+        try:
+            return await action(database.uow_factory, **kwargs)
+        except DomainError as exc:
+            raise AdminError(str(exc)) from None
+        finally:
+            await database.dispose()
+
+    return asyncio.run(_main())
+
+
+async def list_readers(uow: UnitOfWorkFactory) -> list[Reader]:
+    """Active readers."""
+    async with uow() as work:
+        return await work.readers.list_active()
+
+
+async def add_reader(
+    uow: UnitOfWorkFactory, *, slug: str, name: str, timezone: str, currency: str
+) -> Reader:
+    """A new reader with default weekday hours so clients can book at once."""
+    _check_zone(timezone)
+    if len(currency) != 3 or not currency.isalpha():
+        raise AdminError(f"currency must be an ISO 4217 code like USD, got {currency!r}")
+    reader = Reader(
+        id=uuid4(),
+        slug=slug,
+        name=name,
+        timezone=timezone,
+        currency=currency.upper(),
+        booking_slug=slug,
+        ics_token=secrets.token_urlsafe(24),
+    )
+    async with uow() as work:
+        if await work.readers.get_by_slug(slug) is not None:
+            raise AdminError(f"a reader with slug {slug!r} already exists")
+        await work.readers.add(reader)
+        for weekday in range(5):
+            await work.availability.replace_weekday(
+                reader.id, weekday, [WeeklyHours(weekday, time(10), time(18))]
+            )
+        await work.commit()
+    return reader
+
+
+async def invite_reader(uow: UnitOfWorkFactory, *, slug: str) -> str:
+    """A one-time link code for a reader's chat accounts."""
+    async with uow() as work:
+        reader = await work.readers.get_by_slug(slug)
+    if reader is None:
+        raise AdminError(f"no reader with slug {slug!r}")
+    return await create_link_code(uow=uow(), clock=SystemClock(), reader_id=reader.id)
+
+
+async def list_clients(uow: UnitOfWorkFactory, *, limit: int) -> list[Client]:
+    """The newest clients."""
+    async with uow() as work:
+        return await work.clients.newest(limit)
+
+
+async def add_client(
+    uow: UnitOfWorkFactory, *, email: str, name: str | None, timezone: str, language: str
+) -> Client:
+    """A client added by an operator (e.g. imported from elsewhere)."""
+    _check_zone(timezone)
+    if "@" not in email:
+        raise AdminError(f"not an email address: {email!r}")
+    client = Client(
+        id=uuid4(),
+        referral_code=new_referral_code(),
+        name=name,
+        email=email.lower(),
+        timezone=timezone,
+        language=language,
+    )
+    async with uow() as work:
+        if await work.clients.get_by_email(email) is not None:
+            raise AdminError(f"a client with email {email} already exists")
+        await work.clients.add(client)
+        await work.commit()
+    return client
+
+
+def _check_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise AdminError(
+            f"unknown timezone {name!r}; use an IANA name like Europe/London"
+        ) from None

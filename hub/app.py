@@ -1,0 +1,135 @@
+"""The ASGI app of `samia serve`: web chat, REST API, health and metrics."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from pydantic import BaseModel, Field, model_validator
+
+from bots.engine import InboundEvent
+from domain.enums import Channel
+from hub import api
+from hub.runtime import Runtime, build_runtime
+from hub.settings import Settings
+
+WEB = Path(__file__).with_name("web")
+SESSION = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+CHAT_TURNS = Counter("samia_chat_turns_total", "Chat turns handled", ["channel"])
+CHAT_LATENCY = Histogram("samia_chat_turn_seconds", "Time to answer one chat turn", ["channel"])
+
+
+class ChatRequest(BaseModel):
+    """One web chat message or button tap (CONTRACT.md); timezone/locale are optional extras."""
+
+    session: str = Field(pattern=SESSION.pattern, description="Opaque id the page keeps")
+    text: str | None = Field(default=None, max_length=2000)
+    action: str | None = Field(default=None, max_length=64)
+    timezone: str | None = Field(default=None, max_length=64)
+    locale: str | None = Field(default=None, max_length=16)
+
+    @model_validator(mode="after")
+    def _one_of_text_or_action(self) -> ChatRequest:
+        if (self.text is None) == (self.action is None):
+            raise ValueError("send exactly one of 'text' or 'action'")
+        if self.text is not None and not self.text.strip():
+            raise ValueError("'text' is empty")
+        return self
+
+
+def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
+    """The hub's ASGI app; `runtime` lets tests inject a clock or database."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = runtime is None
+        app.state.runtime = runtime or await build_runtime(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.runtime.close()
+
+    app = FastAPI(title="Samia hub", version="0.1.0", lifespan=lifespan)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        reasons = [f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()]
+        return JSONResponse({"error": "bad request", "detail": reasons}, status_code=400)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/chat", response_class=HTMLResponse, include_in_schema=False)
+    async def chat_page() -> HTMLResponse:
+        return HTMLResponse(_page(title="Samia", greeting="", primary="#4b2a7b", accent="#d4a84b"))
+
+    @app.get("/r/{slug}", response_class=HTMLResponse, include_in_schema=False)
+    async def reader_page(slug: str, request: Request) -> HTMLResponse:
+        reader = await api.reader_by_slug(request.app.state.runtime, slug)
+        if reader is None:
+            raise HTTPException(404, "no such reader")
+        return HTMLResponse(
+            _page(
+                title=reader.brand,
+                greeting=reader.greeting or "",
+                primary=reader.brand_primary_color or "#4b2a7b",
+                accent=reader.brand_accent_color or "#d4a84b",
+                reader=reader.name,
+            )
+        )
+
+    @app.post("/api/v1/chat")
+    async def chat(body: ChatRequest, request: Request) -> dict[str, Any]:
+        runtime: Runtime = request.app.state.runtime
+        common: dict[str, Any] = {
+            "channel": Channel.WEBCHAT,
+            "chat_id": body.session,
+            "user_ref": body.session,
+            "locale": body.locale,
+            "timezone": body.timezone,
+        }
+        if body.action is not None:
+            event = InboundEvent.from_action(payload=body.action, **common)
+        else:
+            event = InboundEvent.from_text(text=body.text or "", **common)
+        started = time.perf_counter()
+        replies = await runtime.engine.handle(event)
+        CHAT_LATENCY.labels("webchat").observe(time.perf_counter() - started)
+        CHAT_TURNS.labels("webchat").inc()
+        return {"replies": [reply.as_json() for reply in replies]}
+
+    app.include_router(api.router(settings), prefix="/api/v1")
+    return app
+
+
+_TEMPLATES = Environment(loader=FileSystemLoader(WEB), autoescape=select_autoescape(["html"]))
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+
+
+def _page(*, title: str, greeting: str, primary: str, accent: str, reader: str = "") -> str:
+    """The chat page with the reader's branding; autoescaped, colours validated for CSS."""
+    return _TEMPLATES.get_template("chat.html").render(
+        title=title,
+        greeting=greeting,
+        primary=primary if _COLOUR.match(primary) else "#4b2a7b",
+        accent=accent if _COLOUR.match(accent) else "#d4a84b",
+        reader=reader,
+    )
+
+
+__all__ = ("create_app",)
