@@ -15,6 +15,7 @@ from domain.models import Client, Identity
 from domain.ports.storage import UnitOfWork
 
 LINK_CODE_TTL = timedelta(hours=24)
+LAST_INBOUND_RESOLUTION = timedelta(minutes=1)
 # No 0/O/1/I: codes are read off one screen and typed into another.
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -86,13 +87,15 @@ async def resolve_sender(
             )
             await uow.identities.add(identity)
         else:
-            identity = replace(
+            touched = replace(
                 identity,
                 last_inbound_at=now,
                 locale=sender.locale or identity.locale,
                 chat_id=sender.chat_id or identity.chat_id,
             )
-            await uow.identities.save(identity)
+            if _worth_saving(identity, touched):
+                await uow.identities.save(touched)
+                identity = touched
             client = await uow.clients.get(identity.client_id) if identity.client_id else None
         await uow.commit()
     return ResolvedSender(identity=identity, client=client, is_new=is_new)
@@ -168,6 +171,22 @@ async def update_client_contact(
         await uow.clients.save(client)
         await uow.commit()
     return client
+
+
+def _worth_saving(stored: Identity, touched: Identity) -> bool:
+    """Write only real changes, or a last-inbound time that has moved on noticeably.
+
+    Meta's 24-hour window needs the last inbound time to the minute, not to the message;
+    skipping the write on most messages keeps a chat turn to reads only.
+    """
+    if (stored.locale, stored.chat_id) != (touched.locale, touched.chat_id):
+        return True
+    last = stored.last_inbound_at
+    return (
+        last is None
+        or touched.last_inbound_at is None
+        or (touched.last_inbound_at - last >= LAST_INBOUND_RESOLUTION)
+    )
 
 
 def _language_of(locale: str | None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +18,12 @@ from storage.models import ConversationState
 class SqlConversationStore:
     """One row per conversation key; a save that lost the race raises StaleConversation."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        """Use short transactions of our own, independent of any unit of work."""
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, gate: asyncio.Lock | None = None
+    ) -> None:
+        """Use short transactions of our own; `gate` queues SQLite writers in this process."""
         self._sessions = sessions
+        self._gate = gate or contextlib.nullcontext()
 
     async def load(self, key: str) -> StoredConversation | None:
         """The saved state of a key, or None."""
@@ -43,7 +48,7 @@ class SqlConversationStore:
             "expires_at": stored.expires_at,
             "updated_at": now,
         }
-        async with self._sessions() as session, session.begin():
+        async with self._gate, self._sessions() as session, session.begin():
             if stored.version == 0:
                 changed = await self._insert(session, key, values)
             else:

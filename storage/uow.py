@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -20,7 +21,7 @@ from domain.ports.storage import (
     ReaderRepository,
     ServiceRepository,
 )
-from storage.db import create_async_db_engine, session_factory
+from storage.db import create_async_db_engine, session_factory, write_gate
 from storage.repositories import (
     SqlAvailabilityRepository,
     SqlBookingRepository,
@@ -43,10 +44,15 @@ class SqlUnitOfWork:
     """
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], *, clock: Clock | None = None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        clock: Clock | None = None,
+        gate: asyncio.Lock | None = None,
     ) -> None:
         """Build the session and repositories; no connection is taken until the first statement."""
         self._session = sessions()
+        self._gate = gate
         self._entered = False
         # Typed as the Protocols: they declare plain (invariant) attributes, and this also
         # makes mypy check every repository against its Protocol.
@@ -70,6 +76,8 @@ class SqlUnitOfWork:
         if self._entered:
             raise RuntimeError("a unit of work is entered once; ask the factory for another")
         self._entered = True
+        if self._gate is not None:
+            await self._gate.acquire()
         await self._session.begin()
         return self
 
@@ -84,7 +92,11 @@ class SqlUnitOfWork:
             if self._session.in_transaction():
                 await self._session.rollback()
         finally:
-            await self._session.close()
+            try:
+                await self._session.close()
+            finally:
+                if self._gate is not None:
+                    self._gate.release()
 
     async def commit(self) -> None:
         """Flush and commit; PostgreSQL refusing an overlapping booking becomes SlotUnavailable."""
@@ -99,10 +111,11 @@ class SqlUnitOfWorkFactory:
         """Keep the session maker and the clock that stamps created_at / updated_at."""
         self._sessions = session_factory(engine, write_intent=True)
         self._clock = clock
+        self._gate = write_gate(engine)
 
     def __call__(self) -> SqlUnitOfWork:
         """A new, not yet entered, unit of work."""
-        return SqlUnitOfWork(self._sessions, clock=self._clock)
+        return SqlUnitOfWork(self._sessions, clock=self._clock, gate=self._gate)
 
 
 class Database:

@@ -44,7 +44,7 @@ async def start(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """Begin; a free-text request may already name the reader, day and time."""
     turn.ctx.clear()
     intent = turn.intent
-    readers = await queries.list_readers(uow=turn.deps.uow())
+    readers = await turn.deps.readers()
     if intent is not None:
         turn.ctx.update(views.intent_context(intent))
         wanted = getattr(intent, "reader", None)
@@ -63,7 +63,7 @@ async def on_reader(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 
 
 async def _services_for(turn: Turn[ChatDeps], reader_id: UUID) -> Step:
-    offered = await queries.reader_services(uow=turn.deps.uow(), reader_id=reader_id)
+    offered = await turn.deps.services(reader_id)
     if not offered:
         return Step.stay(Reply(turn.t("This reader has no readings on offer right now.")))
     turn.ctx["reader_id"] = reader_id.hex
@@ -172,6 +172,7 @@ async def on_name(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     await identity.update_client_contact(
         uow=turn.deps.uow(), client_id=turn.actor.person_id, name=name
     )
+    turn.deps.forget_actor(event.channel, event.workspace, event.user_ref)
     return await _contact_or_confirm(turn)
 
 

@@ -13,7 +13,7 @@ from bots.conversations.deps import ChatDeps
 from bots.engine import Action, Reply, Turn
 from bots.language import format_time, format_when, parse_intent
 from domain.booking.availability import Slot
-from domain.booking.queries import booking_view, client_profile
+from domain.booking.queries import client_profile
 from domain.enums import Channel, PricingModel
 from domain.models import Booking, Reader, Service
 
@@ -160,7 +160,7 @@ def confirm_action(hold_hex: str) -> Action:
 
 async def confirm_prompt(turn: Turn[ChatDeps]) -> Reply:
     """What is held, for how long, and the Confirm button."""
-    view = await booking_view(uow=turn.deps.uow(), booking_id=UUID(hex=turn.ctx["hold_id"]))
+    view = await turn.deps.booking_view(UUID(hex=turn.ctx["hold_id"]))
     text = turn.t(
         "{service} with {reader} on {when} for {price}. "
         "I'm holding this time for {minutes} minutes.",
@@ -182,7 +182,7 @@ async def confirm_prompt(turn: Turn[ChatDeps]) -> Reply:
 
 async def booked(turn: Turn[ChatDeps], booking: Booking) -> Reply:
     """The confirmation, with the reference to quote."""
-    view = await booking_view(uow=turn.deps.uow(), booking_id=booking.id)
+    view = await turn.deps.view(booking)
     text = turn.t(
         "Booked! {service} with {reader} on {when}. Booking reference {reference}.",
         service=view.service.name,

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
+from uuid import UUID
 
+from bots.conversations.cache import TtlCache
+from domain.booking import queries
 from domain.clock import Clock
+from domain.errors import NotFound
+from domain.models import Booking, Reader, Service
 from domain.ports.storage import UnitOfWorkFactory
 
 
@@ -20,3 +26,54 @@ class ChatDeps:
     default_timezone: str = "UTC"
     public_url: str = "http://127.0.0.1:8000"
     reader_names: list[str] = field(default_factory=list)
+    catalog: TtlCache[Any, Any] = field(default_factory=lambda: TtlCache(ttl=30.0))
+    actors: TtlCache[str, Any] = field(default_factory=lambda: TtlCache(ttl=15.0))
+
+    def forget_actor(self, channel: str, workspace: str, user_ref: str) -> None:
+        """A change to who someone is (linked, renamed) shows on their next message."""
+        self.actors.forget(actor_key(channel, workspace, user_ref))
+
+    async def readers(self) -> list[Reader]:
+        """Bookable readers (cached briefly: they change rarely, every turn reads them)."""
+        return await self.catalog.get("readers", lambda: queries.list_readers(uow=self.uow()))  # type: ignore[no-any-return]
+
+    async def services(self, reader_id: UUID) -> list[Service]:
+        """A reader's services (cached briefly)."""
+        return await self.catalog.get(  # type: ignore[no-any-return]
+            ("services", reader_id),
+            lambda: queries.reader_services(uow=self.uow(), reader_id=reader_id),
+        )
+
+    async def reader(self, reader_id: UUID) -> Reader:
+        """One reader, from the cached list when it is there."""
+        for reader in await self.readers():
+            if reader.id == reader_id:
+                return reader
+        found = await queries.reader_profile(uow=self.uow(), reader_id=reader_id)
+        if found is None:
+            raise NotFound("reader not found")
+        return found
+
+    async def service(self, reader_id: UUID, service_id: UUID) -> Service:
+        """One service of a reader, from the cache."""
+        for service in await self.services(reader_id):
+            if service.id == service_id:
+                return service
+        raise NotFound("service not found")
+
+    async def view(self, booking: Booking) -> queries.BookingView:
+        """A booking with its reader and service, without another query for them."""
+        reader = await self.reader(booking.reader_id)
+        return queries.BookingView(
+            booking, reader, await self.service(reader.id, booking.service_id)
+        )
+
+    async def booking_view(self, booking_id: UUID) -> queries.BookingView:
+        """Load one booking and attach its cached reader and service."""
+        booking = await queries.booking(uow=self.uow(), booking_id=booking_id)
+        return await self.view(booking)
+
+
+def actor_key(channel: str, workspace: str, user_ref: str) -> str:
+    """The cache key of one chat account."""
+    return f"{channel}:{workspace}:{user_ref}"

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bots.conversations import account, booking, manage, reader
 from bots.conversations.common import help_step
-from bots.conversations.deps import ChatDeps
+from bots.conversations.deps import ChatDeps, actor_key
 from bots.engine import (
     Actor,
     ConversationStore,
@@ -39,7 +39,12 @@ class ChatIdentityResolver:
         self._deps = deps
 
     async def resolve(self, event: InboundEvent) -> Actor:
-        """Who sent this event, creating a client on first contact."""
+        """Who sent this event (cached briefly per chat account)."""
+        key = actor_key(event.channel, event.workspace, event.user_ref)
+        return await self._deps.actors.get(key, lambda: self._resolve(event))  # type: ignore[no-any-return]
+
+    async def _resolve(self, event: InboundEvent) -> Actor:
+        """Look the sender up, creating a client on first contact."""
         resolved = await identity.resolve_sender(
             uow=self._deps.uow(),
             clock=self._deps.clock,

@@ -62,7 +62,7 @@ async def list_bookings(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 async def show(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """One booking and what can be done with it."""
     assert event.action is not None
-    view = await queries.booking_view(uow=turn.deps.uow(), booking_id=UUID(hex=event.action.arg))
+    view = await turn.deps.booking_view(UUID(hex=event.action.arg))
     if view.booking.client_id != turn.actor.person_id:
         return Step.end(domain_error_reply(turn, errors.NotFound()))
     text = turn.t(
@@ -89,7 +89,7 @@ async def show(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 async def ask_cancel(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """Ask before cancelling."""
     assert event.action is not None
-    view = await queries.booking_view(uow=turn.deps.uow(), booking_id=UUID(hex=event.action.arg))
+    view = await turn.deps.booking_view(UUID(hex=event.action.arg))
     text = turn.t("Cancel {service} on {when}?", service=view.service.name, when=when(turn, view))
     return Step.end(
         Reply(
@@ -124,7 +124,7 @@ async def cancel(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 async def ask_move(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """Pick the new day of a booking."""
     assert event.action is not None
-    view = await queries.booking_view(uow=turn.deps.uow(), booking_id=UUID(hex=event.action.arg))
+    view = await turn.deps.booking_view(UUID(hex=event.action.arg))
     turn.ctx.clear()
     turn.ctx.update(booking_id=view.booking.id.hex, service_id=view.service.id.hex)
     today = turn.now.astimezone(ZoneInfo(turn.actor.timezone)).date()

@@ -173,3 +173,12 @@ async def reader_profile(*, uow: UnitOfWork, reader_id: UUID | None) -> Reader |
         return None
     async with uow:
         return await uow.readers.get(reader_id)
+
+
+async def booking(*, uow: UnitOfWork, booking_id: UUID) -> Booking:
+    """One booking."""
+    async with uow:
+        found = await uow.bookings.get(booking_id)
+    if found is None:
+        raise NotFound("booking not found")
+    return found

@@ -577,6 +577,27 @@ class OutboxRepository(Protocol):
         """
         ...
 
+    async def list_by_prefix(
+        self,
+        prefix: str,
+        *,
+        statuses: Sequence[OutboxStatus],
+        due_before: datetime | None = None,
+        limit: int = 100,
+    ) -> list[OutboxEntry]:
+        """Entries whose key starts with a prefix (a web chat inbox, waiting notices).
+
+        Args:
+            prefix: The literal key prefix (no wildcards).
+            statuses: Only entries in these statuses.
+            due_before: Only entries whose next attempt is at or before this, if given.
+            limit: Most entries to return.
+
+        Returns:
+            Matching entries, oldest first.
+        """
+        ...
+
 
 class InboundRepository(Protocol):
     """Webhook deliveries by the provider's id: recorded before any effect, once."""

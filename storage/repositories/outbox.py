@@ -123,6 +123,24 @@ class SqlOutboxRepository:
         found = {OutboxStatus(status): int(count) for status, count in rows.all()}
         return {status: found.get(status, 0) for status in OutboxStatus}
 
+    async def list_by_prefix(
+        self,
+        prefix: str,
+        *,
+        statuses: Sequence[OutboxStatus],
+        due_before: datetime | None = None,
+        limit: int = 100,
+    ) -> list[OutboxEntry]:
+        """Rows by key prefix; `autoescape` keeps '_' and '%' in session ids literal."""
+        query = sa.select(OutboxMessage).where(
+            OutboxMessage.key.startswith(prefix, autoescape=True),
+            OutboxMessage.status.in_(list(statuses)),
+        )
+        if due_before is not None:
+            query = query.where(OutboxMessage.next_attempt_at <= due_before)
+        query = query.order_by(OutboxMessage.created_at, OutboxMessage.key).limit(limit)
+        return [_to_domain(row) for row in (await self._session.scalars(query)).all()]
+
     async def _update(self, key: str, **values: object) -> None:
         await self._session.execute(
             sa.update(OutboxMessage).where(OutboxMessage.key == key).values(**values)

@@ -1,0 +1,215 @@
+"""Chat turns: engine in-process and POST /api/v1/chat on a running server, at scale.
+
+Seeds 100k clients and 1M past bookings (SQLite), then runs complete booking
+conversations. Prints p50/p99 per turn, conversations per second, slot-search time at
+10k and 1M bookings, and the server's peak RSS.
+
+    .venv/bin/python bench/chat_turns.py [--clients 100000] [--bookings 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._seed import seed_bookings, seed_clients, seed_readers, utc_now  # noqa: E402
+from bots.engine import InboundEvent  # noqa: E402
+from domain.booking.queries import free_slots  # noqa: E402
+from domain.enums import Channel  # noqa: E402
+from hub.runtime import build_runtime  # noqa: E402
+from hub.settings import load_settings  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+async def slot_search_time(url: str, service_id, repeats: int = 50) -> float:  # type: ignore[no-untyped-def]
+    settings = load_settings(database_url=url)
+    runtime = await build_runtime(settings)
+    day = (utc_now() + timedelta(days=3)).date()
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        await free_slots(uow=runtime.database.uow_factory(), now=utc_now(), service_id=service_id,
+                         client_zone="Europe/London", client_day=day)
+        timings.append(time.perf_counter() - started)
+    await runtime.close()
+    return statistics.median(timings)
+
+
+async def engine_conversations(url: str, conversations: int) -> tuple[list[float], float]:
+    """Telegram-style clients (name known) book end to end through the engine."""
+    runtime = await build_runtime(load_settings(database_url=url))
+    turns: list[float] = []
+
+    async def turn(event: InboundEvent):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        replies = await runtime.engine.handle(event)
+        turns.append(time.perf_counter() - started)
+        return replies
+
+    started = time.perf_counter()
+    for i in range(conversations):
+        user = f"bench-{i}"
+        common = {"channel": Channel.TELEGRAM, "chat_id": user, "user_ref": user,
+                  "display_name": f"Bench {i}"}
+        day = (utc_now() + timedelta(days=1 + i % 200)).date().isoformat()
+        await turn(InboundEvent.from_text(text="book with Samia", **common))
+        replies = await turn(InboundEvent.from_action(payload=f"bk:day:{day}", **common))
+        slot = next(c.action for r in replies for c in r.choices if ":slot:" in c.action)
+        replies = await turn(InboundEvent.from_action(payload=slot, **common))
+        confirm = next(c.action for r in replies for c in r.choices if ":confirm:" in c.action)
+        replies = await turn(InboundEvent.from_action(payload=confirm, **common))
+        assert replies[0].text.startswith("Booked"), replies[0].text
+    elapsed = time.perf_counter() - started
+    await runtime.close()
+    return turns, conversations / elapsed
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def http_conversations(base: str, conversations: int, concurrency: int, offset: int,
+                             think: float = 0.0) -> tuple[list[float], float]:
+    """Web chat clients (name and email asked) over HTTP, `concurrency` at a time.
+
+    `think` is the mean pause of a person between two messages (uniform 0.5x-1.5x);
+    0 sends the next message the moment the answer arrives (a saturation test).
+    """
+    turns: list[float] = []
+    rng = random.Random(offset)
+    gate = asyncio.Semaphore(concurrency)
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
+
+        async def post(session: str, **body: str) -> dict:  # type: ignore[type-arg]
+            if think:
+                await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+            started = time.perf_counter()
+            response = await http.post("/api/v1/chat", json={"session": session, **body})
+            turns.append(time.perf_counter() - started)
+            response.raise_for_status()
+            return response.json()
+
+        def action(answer: dict, marker: str) -> str:  # type: ignore[type-arg]
+            return next(c["action"] for r in answer["replies"] for c in r["choices"]
+                        if marker in c["action"])
+
+        async def one(i: int) -> None:
+            async with gate:
+                session = f"bench-http-{offset + i:08d}"
+                day = (utc_now() + timedelta(days=1 + (offset + i) % 300)).date().isoformat()
+                await post(session, text="book with Rose", timezone="America/New_York")
+                answer = await post(session, action=f"bk:day:{day}")
+                for attempt in range(5):
+                    answer = await post(session, action=action(answer, ":slot:"))
+                    if "taken" not in answer["replies"][0]["text"]:
+                        break
+                await post(session, text=f"Client {i}")
+                answer = await post(session, text=f"http{offset + i}@bench.example")
+                answer = await post(session, action=action(answer, ":confirm:"))
+                assert answer["replies"][0]["text"].startswith("Booked"), answer
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one(i) for i in range(conversations)))
+        return turns, conversations / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--bookings", type=int, default=1_000_000)
+    parser.add_argument("--engine-conversations", type=int, default=300)
+    parser.add_argument("--http-conversations", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean seconds a person takes between messages")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="samia-bench-"))
+    url = f"sqlite:///{folder / 'bench.db'}"
+    upgrade(url)
+    now = utc_now()
+    started = time.perf_counter()
+    readers = seed_readers(url, now)
+    clients = seed_clients(url, args.clients, now)
+    seed_bookings(url, readers, clients, 10_000, now)
+    search_10k = asyncio.run(slot_search_time(url, readers[0][1]))
+    seed_bookings(url, readers, clients, args.bookings - 10_000, now - timedelta(days=3650), 2)
+    print(f"seeded {args.clients:,} clients and {args.bookings:,} bookings "
+          f"in {time.perf_counter() - started:.0f} s")
+    search_1m = asyncio.run(slot_search_time(url, readers[0][1]))
+    print(f"slot search (one day, median): {ms(search_10k)} at 10k bookings, "
+          f"{ms(search_1m)} at {args.bookings:,} ({search_1m / search_10k:.2f}x)")
+
+    turns, rate = asyncio.run(engine_conversations(url, args.engine_conversations))
+    print(f"engine in-process: {args.engine_conversations} conversations, {len(turns)} turns, "
+          f"p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, {rate:.1f} conversations/s")
+
+    port = free_port()
+    env = {**os.environ, "SAMIA_DATABASE_URL": url, "SAMIA_SECRET_KEY": "",
+           "SAMIA_VAR_DIR": str(folder)}
+    env.pop("SAMIA_SECRET_KEY")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)], env=env,
+        cwd=Path(__file__).resolve().parents[1], stdout=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        asyncio.run(http_conversations(base, 20, 10, offset=1_000_000))  # warm-up
+        turns, rate = asyncio.run(http_conversations(
+            base, args.http_conversations, args.concurrency, offset=0, think=args.think))
+        print(f"HTTP /api/v1/chat, people typing ({args.think:.1f} s mean pause): "
+              f"{args.http_conversations} conversations, {args.concurrency} concurrent, "
+              f"{len(turns)} turns, p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, "
+              f"{rate:.1f} conversations/s")
+        turns, rate = asyncio.run(http_conversations(
+            base, args.http_conversations, args.concurrency, offset=100_000, think=0.0))
+        print(f"HTTP /api/v1/chat, saturated (no pause): {args.concurrency} concurrent, "
+              f"{len(turns)} turns, p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, "
+              f"{rate:.1f} conversations/s, {len(turns) / (args.http_conversations / rate):.0f} "
+              "turns/s")
+        print(f"server peak RSS: {peak_rss_mb(server.pid):.0f} MB")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
