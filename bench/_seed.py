@@ -20,22 +20,67 @@ def seed_readers(url: str, now: datetime) -> list[tuple[uuid.UUID, uuid.UUID, st
     engine = create_engine(url)
     out = []
     with engine.begin() as conn:
-        for slug, zone in (("samia", "Europe/London"), ("layla", "Asia/Dubai"),
-                           ("rose", "America/New_York")):
+        for slug, zone in (
+            ("samia", "Europe/London"),
+            ("layla", "Asia/Dubai"),
+            ("rose", "America/New_York"),
+        ):
             reader_id, service_id = uuid.uuid4(), uuid.uuid4()
-            conn.execute(sa.insert(Reader), [dict(
-                id=reader_id, slug=slug, name=slug.title(), timezone=zone, currency="USD",
-                languages=["en"], revenue_share_bps=7000, buffer_before_minutes=0,
-                buffer_after_minutes=0, minimum_notice_minutes=60, maximum_advance_days=365,
-                free_cancel_hours=24, late_cancel_policy="fee", late_cancel_fee_bps=5000,
-                schedule_version=0, is_active=True, created_at=now)])
-            conn.execute(sa.insert(Service), [dict(
-                id=service_id, reader_id=reader_id, slug="reading", name="Reading",
-                kind=ServiceKind.VIDEO, duration_minutes=30, pricing_model=PricingModel.FIXED,
-                price_minor=4000, currency="USD", is_active=True, created_at=now)])
-            conn.execute(sa.insert(AvailabilityRule), [
-                dict(id=uuid.uuid4(), reader_id=reader_id, weekday=d, start_local=time(9),
-                     end_local=time(21)) for d in range(7)])
+            conn.execute(
+                sa.insert(Reader),
+                [
+                    dict(
+                        id=reader_id,
+                        slug=slug,
+                        name=slug.title(),
+                        timezone=zone,
+                        currency="USD",
+                        languages=["en"],
+                        revenue_share_bps=7000,
+                        buffer_before_minutes=0,
+                        buffer_after_minutes=0,
+                        minimum_notice_minutes=60,
+                        maximum_advance_days=365,
+                        free_cancel_hours=24,
+                        late_cancel_policy="fee",
+                        late_cancel_fee_bps=5000,
+                        schedule_version=0,
+                        is_active=True,
+                        created_at=now,
+                    )
+                ],
+            )
+            conn.execute(
+                sa.insert(Service),
+                [
+                    dict(
+                        id=service_id,
+                        reader_id=reader_id,
+                        slug="reading",
+                        name="Reading",
+                        kind=ServiceKind.VIDEO,
+                        duration_minutes=30,
+                        pricing_model=PricingModel.FIXED,
+                        price_minor=4000,
+                        currency="USD",
+                        is_active=True,
+                        created_at=now,
+                    )
+                ],
+            )
+            conn.execute(
+                sa.insert(AvailabilityRule),
+                [
+                    dict(
+                        id=uuid.uuid4(),
+                        reader_id=reader_id,
+                        weekday=d,
+                        start_local=time(9),
+                        end_local=time(21),
+                    )
+                    for d in range(7)
+                ],
+            )
             out.append((reader_id, service_id, slug))
     engine.dispose()
     return out
@@ -47,17 +92,35 @@ def seed_clients(url: str, count: int, now: datetime) -> list[uuid.UUID]:
     ids = [uuid.uuid4() for _ in range(count)]
     with engine.begin() as conn:
         for start in range(0, count, CHUNK):
-            conn.execute(sa.insert(Client), [
-                dict(id=cid, name=f"Client {i}", email=f"c{i}@bench.example", language="en",
-                     timezone="Europe/London", referral_code=f"B{i:09d}", preferences={},
-                     marketing_consent=False, created_at=now)
-                for i, cid in enumerate(ids[start:start + CHUNK], start)])
+            conn.execute(
+                sa.insert(Client),
+                [
+                    dict(
+                        id=cid,
+                        name=f"Client {i}",
+                        email=f"c{i}@bench.example",
+                        language="en",
+                        timezone="Europe/London",
+                        referral_code=f"B{i:09d}",
+                        preferences={},
+                        marketing_consent=False,
+                        created_at=now,
+                    )
+                    for i, cid in enumerate(ids[start : start + CHUNK], start)
+                ],
+            )
     engine.dispose()
     return ids
 
 
-def seed_bookings(url: str, readers: list[tuple[uuid.UUID, uuid.UUID, str]],
-                  clients: list[uuid.UUID], count: int, now: datetime, seed: int = 1) -> None:
+def seed_bookings(
+    url: str,
+    readers: list[tuple[uuid.UUID, uuid.UUID, str]],
+    clients: list[uuid.UUID],
+    count: int,
+    now: datetime,
+    seed: int = 1,
+) -> None:
     """Past bookings packed back to back per reader, ending before `now`."""
     rng = random.Random(seed)
     engine = create_engine(url)
@@ -68,14 +131,28 @@ def seed_bookings(url: str, readers: list[tuple[uuid.UUID, uuid.UUID, str]],
             rows = []
             for _ in range(per_reader):
                 cursor -= timedelta(minutes=30)
-                rows.append(dict(
-                    id=uuid.uuid4(), reader_id=reader_id, client_id=rng.choice(clients),
-                    service_id=service_id, starts_at=cursor,
-                    ends_at=cursor + timedelta(minutes=30), client_timezone="UTC",
-                    status=BookingStatus.COMPLETED, service_kind=ServiceKind.VIDEO,
-                    pricing_model=PricingModel.FIXED, price_minor=4000, currency="USD",
-                    fee_minor=0, source_channel=Channel.WEBCHAT, rescheduled_count=0,
-                    version=1, created_at=cursor, updated_at=cursor))
+                rows.append(
+                    dict(
+                        id=uuid.uuid4(),
+                        reader_id=reader_id,
+                        client_id=rng.choice(clients),
+                        service_id=service_id,
+                        starts_at=cursor,
+                        ends_at=cursor + timedelta(minutes=30),
+                        client_timezone="UTC",
+                        status=BookingStatus.COMPLETED,
+                        service_kind=ServiceKind.VIDEO,
+                        pricing_model=PricingModel.FIXED,
+                        price_minor=4000,
+                        currency="USD",
+                        fee_minor=0,
+                        source_channel=Channel.WEBCHAT,
+                        rescheduled_count=0,
+                        version=1,
+                        created_at=cursor,
+                        updated_at=cursor,
+                    )
+                )
                 if len(rows) == CHUNK:
                     conn.execute(sa.insert(Booking), rows)
                     rows = []

@@ -26,13 +26,13 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._seed import seed_bookings, seed_clients, seed_readers, utc_now  # noqa: E402
-from bots.engine import InboundEvent  # noqa: E402
-from domain.booking.queries import free_slots  # noqa: E402
-from domain.enums import Channel  # noqa: E402
-from hub.runtime import build_runtime  # noqa: E402
-from hub.settings import load_settings  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
+from bench._seed import seed_bookings, seed_clients, seed_readers, utc_now
+from bots.engine import InboundEvent
+from domain.booking.queries import free_slots
+from domain.enums import Channel
+from hub.runtime import build_runtime
+from hub.settings import load_settings
+from storage.migrate import upgrade
 
 
 def pct(values: list[float], q: float) -> float:
@@ -51,8 +51,13 @@ async def slot_search_time(url: str, service_id, repeats: int = 50) -> float:  #
     timings = []
     for _ in range(repeats):
         started = time.perf_counter()
-        await free_slots(uow=runtime.database.uow_factory(), now=utc_now(), service_id=service_id,
-                         client_zone="Europe/London", client_day=day)
+        await free_slots(
+            uow=runtime.database.uow_factory(),
+            now=utc_now(),
+            service_id=service_id,
+            client_zone="Europe/London",
+            client_day=day,
+        )
         timings.append(time.perf_counter() - started)
     await runtime.close()
     return statistics.median(timings)
@@ -72,8 +77,12 @@ async def engine_conversations(url: str, conversations: int) -> tuple[list[float
     started = time.perf_counter()
     for i in range(conversations):
         user = f"bench-{i}"
-        common = {"channel": Channel.TELEGRAM, "chat_id": user, "user_ref": user,
-                  "display_name": f"Bench {i}"}
+        common = {
+            "channel": Channel.TELEGRAM,
+            "chat_id": user,
+            "user_ref": user,
+            "display_name": f"Bench {i}",
+        }
         day = (utc_now() + timedelta(days=1 + i % 200)).date().isoformat()
         await turn(InboundEvent.from_text(text="book with Samia", **common))
         replies = await turn(InboundEvent.from_action(payload=f"bk:day:{day}", **common))
@@ -100,8 +109,9 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def http_conversations(base: str, conversations: int, concurrency: int, offset: int,
-                             think: float = 0.0) -> tuple[list[float], float]:
+async def http_conversations(
+    base: str, conversations: int, concurrency: int, offset: int, think: float = 0.0
+) -> tuple[list[float], float]:
     """Web chat clients (name and email asked) over HTTP, `concurrency` at a time.
 
     `think` is the mean pause of a person between two messages (uniform 0.5x-1.5x);
@@ -123,8 +133,12 @@ async def http_conversations(base: str, conversations: int, concurrency: int, of
             return response.json()
 
         def action(answer: dict, marker: str) -> str:  # type: ignore[type-arg]
-            return next(c["action"] for r in answer["replies"] for c in r["choices"]
-                        if marker in c["action"])
+            return next(
+                c["action"]
+                for r in answer["replies"]
+                for c in r["choices"]
+                if marker in c["action"]
+            )
 
         async def one(i: int) -> None:
             async with gate:
@@ -132,7 +146,7 @@ async def http_conversations(base: str, conversations: int, concurrency: int, of
                 day = (utc_now() + timedelta(days=1 + (offset + i) % 300)).date().isoformat()
                 await post(session, text="book with Rose", timezone="America/New_York")
                 answer = await post(session, action=f"bk:day:{day}")
-                for attempt in range(5):
+                for _attempt in range(5):
                     answer = await post(session, action=action(answer, ":slot:"))
                     if "taken" not in answer["replies"][0]["text"]:
                         break
@@ -153,8 +167,9 @@ def main() -> None:
     parser.add_argument("--engine-conversations", type=int, default=300)
     parser.add_argument("--http-conversations", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--think", type=float, default=1.0,
-                        help="mean seconds a person takes between messages")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean seconds a person takes between messages"
+    )
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="samia-bench-"))
@@ -167,23 +182,36 @@ def main() -> None:
     seed_bookings(url, readers, clients, 10_000, now)
     search_10k = asyncio.run(slot_search_time(url, readers[0][1]))
     seed_bookings(url, readers, clients, args.bookings - 10_000, now - timedelta(days=3650), 2)
-    print(f"seeded {args.clients:,} clients and {args.bookings:,} bookings "
-          f"in {time.perf_counter() - started:.0f} s")
+    print(
+        f"seeded {args.clients:,} clients and {args.bookings:,} bookings "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
     search_1m = asyncio.run(slot_search_time(url, readers[0][1]))
-    print(f"slot search (one day, median): {ms(search_10k)} at 10k bookings, "
-          f"{ms(search_1m)} at {args.bookings:,} ({search_1m / search_10k:.2f}x)")
+    print(
+        f"slot search (one day, median): {ms(search_10k)} at 10k bookings, "
+        f"{ms(search_1m)} at {args.bookings:,} ({search_1m / search_10k:.2f}x)"
+    )
 
     turns, rate = asyncio.run(engine_conversations(url, args.engine_conversations))
-    print(f"engine in-process: {args.engine_conversations} conversations, {len(turns)} turns, "
-          f"p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, {rate:.1f} conversations/s")
+    print(
+        f"engine in-process: {args.engine_conversations} conversations, {len(turns)} turns, "
+        f"p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, {rate:.1f} conversations/s"
+    )
 
     port = free_port()
-    env = {**os.environ, "SAMIA_DATABASE_URL": url, "SAMIA_SECRET_KEY": "",
-           "SAMIA_VAR_DIR": str(folder)}
+    env = {
+        **os.environ,
+        "SAMIA_DATABASE_URL": url,
+        "SAMIA_SECRET_KEY": "",
+        "SAMIA_VAR_DIR": str(folder),
+    }
     env.pop("SAMIA_SECRET_KEY")
     server = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)], env=env,
-        cwd=Path(__file__).resolve().parents[1], stdout=subprocess.DEVNULL)
+        [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(200):
@@ -193,18 +221,28 @@ def main() -> None:
             except httpx.TransportError:
                 time.sleep(0.1)
         asyncio.run(http_conversations(base, 20, 10, offset=1_000_000))  # warm-up
-        turns, rate = asyncio.run(http_conversations(
-            base, args.http_conversations, args.concurrency, offset=0, think=args.think))
-        print(f"HTTP /api/v1/chat, people typing ({args.think:.1f} s mean pause): "
-              f"{args.http_conversations} conversations, {args.concurrency} concurrent, "
-              f"{len(turns)} turns, p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, "
-              f"{rate:.1f} conversations/s")
-        turns, rate = asyncio.run(http_conversations(
-            base, args.http_conversations, args.concurrency, offset=100_000, think=0.0))
-        print(f"HTTP /api/v1/chat, saturated (no pause): {args.concurrency} concurrent, "
-              f"{len(turns)} turns, p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, "
-              f"{rate:.1f} conversations/s, {len(turns) / (args.http_conversations / rate):.0f} "
-              "turns/s")
+        turns, rate = asyncio.run(
+            http_conversations(
+                base, args.http_conversations, args.concurrency, offset=0, think=args.think
+            )
+        )
+        print(
+            f"HTTP /api/v1/chat, people typing ({args.think:.1f} s mean pause): "
+            f"{args.http_conversations} conversations, {args.concurrency} concurrent, "
+            f"{len(turns)} turns, p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, "
+            f"{rate:.1f} conversations/s"
+        )
+        turns, rate = asyncio.run(
+            http_conversations(
+                base, args.http_conversations, args.concurrency, offset=100_000, think=0.0
+            )
+        )
+        print(
+            f"HTTP /api/v1/chat, saturated (no pause): {args.concurrency} concurrent, "
+            f"{len(turns)} turns, p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, "
+            f"{rate:.1f} conversations/s, {len(turns) / (args.http_conversations / rate):.0f} "
+            "turns/s"
+        )
         print(f"server peak RSS: {peak_rss_mb(server.pid):.0f} MB")
     finally:
         server.terminate()
