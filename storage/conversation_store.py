@@ -59,8 +59,9 @@ class SqlConversationStore:
                         ConversationState.version == stored.version,
                     )
                     .values(version=stored.version + 1, **values)
+                    .returning(ConversationState.key)
                 )
-                changed = result.rowcount  # type: ignore[attr-defined]
+                changed = len(result.all())
         if changed != 1:
             raise StaleConversation(key)
         stored.version += 1
@@ -73,6 +74,7 @@ class SqlConversationStore:
             insert(ConversationState)
             .values(key=key, version=1, **values)
             .on_conflict_do_nothing(index_elements=["key"])
+            .returning(ConversationState.key)
         )
-        result = await session.execute(statement)
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
+        return len((await session.execute(statement)).all())
