@@ -176,3 +176,34 @@ async def test_arabic_client_books_in_arabic(world: ChatWorld) -> None:
     assert confirm, chat.text()
     await chat.press(confirm[-1].action)
     assert await booked_statuses(world) == [BookingStatus.CONFIRMED]
+
+
+async def test_arabic_client_lists_and_cancels_in_arabic(world: ChatWorld) -> None:
+    chat = world.chat(channel=Channel.TELEGRAM, user="tg-ar2", locale="ar", display_name="نور")
+    await chat.say("احجز مع Samia يوم الاثنين الساعة 11 صباحا")
+    await chat.say("نعم")
+
+    await chat.say("حجوزاتي")
+    assert ARABIC.search(chat.text())
+    await chat.press(next(c.action for r in chat.transcript[-1:] for c in r.choices))
+    cancel = [c for c in chat.buttons() if ARABIC.search(c)]
+    assert cancel, chat.buttons()
+    await chat.press(
+        next(
+            c.action
+            for r in chat.transcript[-1:]
+            for c in r.choices
+            if c.action.startswith("my:cancel:")
+        )
+    )
+    await chat.press(
+        next(
+            c.action
+            for r in chat.transcript[-1:]
+            for c in r.choices
+            if c.action.startswith("my:cancel_yes:")
+        )
+    )
+
+    assert ARABIC.search(chat.text())
+    assert await booked_statuses(world) == [BookingStatus.CANCELLED]

@@ -30,7 +30,7 @@ async def linked_reader(world: ChatWorld, **chat_args: object) -> Chat:
     )
     chat = world.chat(**({"channel": Channel.SLACK, "user": "U123"} | chat_args))
     await chat.say(f"/link {code}")
-    assert "Linked!" in chat.text()
+    assert "Samia" in chat.text()
     return chat
 
 
@@ -119,3 +119,14 @@ async def test_upcoming_lists_the_week(world: ChatWorld) -> None:
     await chat.tap("Upcoming")
 
     assert "Upcoming sessions:" in chat.text()
+
+
+async def test_arabic_reader_gets_arabic_answers(world: ChatWorld) -> None:
+    await book(world, datetime(2026, 11, 26, 10, 0, tzinfo=UTC))
+    chat = await linked_reader(world, channel=Channel.TELEGRAM, user="ar-reader", locale="ar")
+
+    await chat.say("/today")
+    assert "10:00" in chat.text()
+    assert any("\u0600" <= ch <= "\u06ff" for ch in chat.text())
+    await chat.say("/summary")
+    assert any("\u0600" <= ch <= "\u06ff" for ch in chat.text())
