@@ -207,3 +207,13 @@ async def test_arabic_client_lists_and_cancels_in_arabic(world: ChatWorld) -> No
 
     assert ARABIC.search(chat.text())
     assert await booked_statuses(world) == [BookingStatus.CANCELLED]
+
+
+async def test_next_friday_evening_offers_only_evening_times(world: ChatWorld) -> None:
+    chat = world.chat(channel=Channel.TELEGRAM, user="tg-eve", display_name="Eve")
+
+    await chat.say("next Friday evening with Samia")
+
+    times = [b for b in chat.buttons() if b[:2].isdigit()]
+    assert times == ["17:00", "17:30"]
+    assert "Fri 27 Nov" in chat.text()
