@@ -6,14 +6,16 @@ import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import time
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 from uuid import uuid4
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.clock import SystemClock
+from domain.enums import PricingModel, ServiceKind
 from domain.errors import DomainError
 from domain.identity import create_link_code, new_referral_code
-from domain.models import Client, Reader, WeeklyHours
+from domain.models import Client, Reader, Service, WeeklyHours
 from domain.ports.storage import UnitOfWorkFactory
 from hub.settings import Settings
 from storage.uow import Database
@@ -72,6 +74,67 @@ async def add_reader(
             )
         await work.commit()
     return reader
+
+
+async def add_service(
+    uow: UnitOfWorkFactory,
+    *,
+    reader_slug: str,
+    name: str,
+    minutes: int,
+    price: str,
+    kind: str,
+    pricing: str,
+    sessions: int | None,
+) -> Service:
+    """A service for a reader; the price is typed as a decimal in the reader's currency."""
+    try:
+        service_kind, pricing_model = ServiceKind(kind), PricingModel(pricing)
+    except ValueError as exc:
+        raise AdminError(str(exc)) from None
+    if minutes <= 0:
+        raise AdminError("--minutes must be positive")
+    if pricing_model is PricingModel.PACKAGE and not sessions:
+        raise AdminError("a package needs --sessions")
+    async with uow() as work:
+        reader = await work.readers.get_by_slug(reader_slug)
+        if reader is None:
+            raise AdminError(f"no reader with slug {reader_slug!r}")
+        service = Service(
+            id=uuid4(),
+            reader_id=reader.id,
+            slug=_slugify(name),
+            name=name,
+            kind=service_kind,
+            duration_minutes=minutes,
+            pricing_model=pricing_model,
+            price_minor=to_minor_units(price, reader.currency),
+            currency=reader.currency,
+            package_sessions=sessions,
+        )
+        await work.services.add(service)
+        await work.commit()
+    return service
+
+
+def to_minor_units(amount: str, currency: str) -> int:
+    """'45.00' GBP -> 4500; refuses negatives and more decimals than the currency has."""
+    from babel.numbers import get_currency_precision
+
+    digits = get_currency_precision(currency)
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        raise AdminError(f"not an amount: {amount!r}") from None
+    minor = value.scaleb(digits)
+    if value < 0 or minor != minor.to_integral_value():
+        raise AdminError(f"{amount} is not a valid {currency} amount ({digits} decimals)")
+    return int(minor)
+
+
+def _slugify(name: str) -> str:
+    slug = "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-")
+    return "-".join(part for part in slug.split("-") if part)[:64] or "reading"
 
 
 async def invite_reader(uow: UnitOfWorkFactory, *, slug: str) -> str:

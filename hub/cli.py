@@ -149,7 +149,9 @@ def chat(
 
 readers_app = typer.Typer(help="Add, list and invite readers.", no_args_is_help=True)
 clients_app = typer.Typer(help="Add and list clients.", no_args_is_help=True)
+services_app = typer.Typer(help="Add services readers sell.", no_args_is_help=True)
 app.add_typer(readers_app, name="readers")
+app.add_typer(services_app, name="services")
 app.add_typer(clients_app, name="clients")
 
 
@@ -178,6 +180,33 @@ def readers_add(
         _settings(), admin.add_reader, slug=slug, name=name, timezone=timezone, currency=currency
     )
     console.print(f"added reader {reader.slug}")
+
+
+@services_app.command("add")
+def services_add(
+    reader: Annotated[str, typer.Argument(help="The reader's slug.")],
+    name: Annotated[str, typer.Argument(help="What clients see, e.g. 'Love reading'.")],
+    price: Annotated[str, typer.Option(help="Price in the reader's currency, e.g. 45.00.")],
+    minutes: Annotated[int, typer.Option(help="Length of one session.")] = 30,
+    kind: Annotated[str, typer.Option(help="chat, voice or video.")] = "video",
+    pricing: Annotated[str, typer.Option(help="fixed, per_minute or package.")] = "fixed",
+    sessions: Annotated[int | None, typer.Option(help="Sessions in a package.")] = None,
+) -> None:
+    """Add a service a reader sells."""
+    from hub import admin
+
+    service = admin.run(
+        _settings(),
+        admin.add_service,
+        reader_slug=reader,
+        name=name,
+        minutes=minutes,
+        price=price,
+        kind=kind,
+        pricing=pricing,
+        sessions=sessions,
+    )
+    console.print(f"added service {service.slug} to {reader}")
 
 
 @readers_app.command("invite")

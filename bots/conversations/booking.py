@@ -9,7 +9,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from bots.conversations import booking_views as views
-from bots.conversations.common import EMAIL, Conv, domain_error_reply
+from bots.conversations.common import EMAIL, Conv, client_menu, domain_error_reply
 from bots.conversations.deps import ChatDeps
 from bots.engine import Conversation, InboundEvent, Reply, Step, Turn
 from domain import errors, identity
@@ -65,7 +65,8 @@ async def on_reader(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 async def _services_for(turn: Turn[ChatDeps], reader_id: UUID) -> Step:
     offered = await turn.deps.services(reader_id)
     if not offered:
-        return Step.stay(Reply(turn.t("This reader has no readings on offer right now.")))
+        text = turn.t("This reader has no readings on offer right now.")
+        return Step.end(Reply(text, choices=client_menu(turn)))
     turn.ctx["reader_id"] = reader_id.hex
     if len(offered) == 1:
         return await _service_chosen(turn, offered[0].id.hex)

@@ -88,3 +88,78 @@ def test_unsupported_database_is_a_clear_failure(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "unsupported database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_readers_add_list_and_invite(tmp_path: Path) -> None:
+    assert samia("init", cwd=tmp_path).returncode == 0
+
+    added = samia(
+        "readers",
+        "add",
+        "noor",
+        "--name",
+        "Noor",
+        "--timezone",
+        "Asia/Dubai",
+        "--currency",
+        "aed",
+        cwd=tmp_path,
+    )
+    listed = samia("readers", "list", cwd=tmp_path)
+    invite = samia("readers", "invite", "noor", cwd=tmp_path)
+
+    assert added.returncode == 0, added.stderr
+    assert "noor" in listed.stdout
+    assert "Asia/Dubai" in listed.stdout
+    assert invite.returncode == 0
+    assert "/link " in invite.stdout
+
+
+def test_readers_add_refuses_bad_input_with_one_line(tmp_path: Path) -> None:
+    assert samia("init", cwd=tmp_path).returncode == 0
+
+    zone = samia("readers", "add", "x", "--name", "X", "--timezone", "Mars/Olympus", cwd=tmp_path)
+    missing = samia("readers", "invite", "nobody", cwd=tmp_path)
+
+    assert zone.returncode == 1
+    assert "unknown timezone" in zone.stderr
+    assert missing.returncode == 1
+    assert "no reader" in missing.stderr
+
+
+def test_chat_in_the_terminal_books_with_numbered_buttons(tmp_path: Path) -> None:
+    assert samia("init", cwd=tmp_path).returncode == 0
+    samia("readers", "add", "noor", "--name", "Noor", cwd=tmp_path)
+    service = samia("services", "add", "noor", "Love reading", "--price", "45.00", cwd=tmp_path)
+    assert service.returncode == 0, service.stderr
+
+    result = subprocess.run(
+        [sys.executable, "-m", "hub.cli", "chat", "--as", "client:lina@example.com"],
+        cwd=tmp_path,
+        input="book\nquit\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith("SAMIA_")}
+        | {"PYTHONPATH": str(REPO)},
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "Which day?" in result.stdout
+
+
+def test_chat_refuses_a_malformed_persona(tmp_path: Path) -> None:
+    result = samia("chat", "--as", "lina", cwd=tmp_path)
+
+    assert result.returncode == 2
+
+
+def test_services_add_refuses_an_impossible_price(tmp_path: Path) -> None:
+    assert samia("init", cwd=tmp_path).returncode == 0
+    samia("readers", "add", "noor", "--name", "Noor", "--currency", "JPY", cwd=tmp_path)
+
+    result = samia("services", "add", "noor", "Reading", "--price", "10.50", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert "not a valid JPY amount" in result.stderr
