@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bots.conversations.common import Conv, choice, client_menu, day_label, price
 from bots.conversations.deps import ChatDeps
 from bots.engine import Action, Reply, Turn
-from bots.language import format_time, format_when, parse_intent
+from bots.language import Msg, format_time, format_when, parse_intent
 from domain.booking.availability import Slot
 from domain.booking.queries import client_profile
 from domain.enums import Channel, PricingModel
@@ -57,8 +57,8 @@ def pick_service(turn: Turn[ChatDeps], services: list[Service]) -> Reply:
     for s in services:
         amount = price(turn, s.price_minor, s.currency)
         if s.pricing_model is PricingModel.PER_MINUTE:
-            amount = turn.t("{price}/min", price=amount)
-        label = f"{s.name} · {s.duration_minutes} min · {amount}"
+            amount = turn.t(Msg.PRICE_PER_MINUTE, price=amount)
+        label = turn.t(Msg.SERVICE_OPTION, service=s.name, minutes=s.duration_minutes, price=amount)
         buttons.append(choice(turn, label, Conv.BOOKING, "svc", s.id.hex))
     return Reply(turn.t("Which reading would you like?"), choices=tuple(buttons))
 

@@ -67,6 +67,7 @@ class Msg(StrEnum):
     WHICH_READING_PLAIN = "Which reading would you like?"
     NO_SERVICES = "This reader has no readings on offer right now."
     SERVICE_OPTION = "{service} · {minutes} min · {price}"
+    PRICE_PER_MINUTE = "{price}/min"
     WHICH_DAY = "Which day?"
     WHICH_DAY_TYPE = "Which day? You can also type one, like 'Friday'."
     WHICH_TIME = "Which time?"
