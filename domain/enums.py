@@ -183,6 +183,7 @@ class OutboxKind(StrEnum):
     BOOKING_CANCELLED = "booking.cancelled"
     BOOKING_COMPLETED = "booking.completed"
     BOOKING_NO_SHOW = "booking.no_show"
+    BOOKING_REMINDER = "booking.reminder"
     MESSAGE = "message"
 
 

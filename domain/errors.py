@@ -46,6 +46,12 @@ class InvalidTransition(DomainError):
     code = "invalid_transition"
 
 
+class AccessDenied(DomainError):
+    """The caller proved no right to this (a wrong feed token, a bad signature)."""
+
+    code = "access_denied"
+
+
 class CancellationRefused(DomainError):
     """Too late to cancel or reschedule under the reader's policy."""
 

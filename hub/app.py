@@ -18,7 +18,9 @@ from pydantic import BaseModel, Field, model_validator
 
 from bots.engine import InboundEvent
 from domain.enums import Channel
-from hub import api
+from hub import api, booking_routes
+from hub.channels import ChannelHub, ChannelOptions
+from hub.dispatcher import DispatcherOptions, FlowDispatcher, start_dispatcher
 from hub.runtime import Runtime, build_runtime
 from hub.settings import Settings
 
@@ -46,20 +48,42 @@ class ChatRequest(BaseModel):
         return self
 
 
-def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
-    """The hub's ASGI app; `runtime` lets tests inject a clock or database."""
+def create_app(
+    settings: Settings,
+    *,
+    runtime: Runtime | None = None,
+    channel_options: ChannelOptions | None = None,
+    flows: DispatcherOptions | None = None,
+) -> FastAPI:
+    """The hub's ASGI app; `runtime` and `channel_options` let tests inject clock and limits.
+
+    Flows run in-process when the app owns its runtime (`samia serve`) or `flows` is given.
+    """
+    channels = ChannelHub(settings, channel_options)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = runtime is None
         app.state.runtime = runtime or await build_runtime(settings)
+        dispatcher: FlowDispatcher | None = None
         try:
+            await channels.start(app.state.runtime)
+            if owned or flows is not None:
+                dispatcher = await start_dispatcher(settings, app.state.runtime, flows)
+            app.state.dispatcher = dispatcher
             yield
         finally:
+            if dispatcher is not None:
+                await dispatcher.stop()
+            await channels.stop()
             if owned:
                 await app.state.runtime.close()
 
     app = FastAPI(title="Samia hub", version="0.1.0", lifespan=lifespan)
+    app.state.channels = channels
+    for webhook_routes in channels.routers():  # only configured platforms: others are 404
+        app.include_router(webhook_routes)
+    app.include_router(booking_routes.router(settings))  # Zoom webhooks, ICS feeds
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -112,6 +136,13 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         CHAT_LATENCY.labels("webchat").observe(time.perf_counter() - started)
         CHAT_TURNS.labels("webchat").inc()
         return {"replies": [reply.as_json() for reply in replies]}
+
+    @app.get("/api/v1/chat/{session}/messages")
+    async def chat_inbox(session: str) -> dict[str, Any]:
+        """Notices for a web chat session (confirmations, reminders), each returned once."""
+        if not SESSION.match(session):
+            raise HTTPException(400, "bad session id")
+        return {"replies": await channels.inbox.take(session)}
 
     app.include_router(api.router(settings), prefix="/api/v1")
     return app

@@ -10,6 +10,11 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
+from domain.ports.links import (
+    CalendarBusyRepository,
+    ExternalRefRepository,
+    ReadingSessionRepository,
+)
 from domain.ports.storage import (
     AvailabilityRepository,
     BookingRepository,
@@ -33,7 +38,10 @@ from storage.repositories import (
     SqlServiceRepository,
 )
 from storage.repositories._common import overlap_as_slot_unavailable
+from storage.repositories.calendar_busy import SqlCalendarBusyRepository
+from storage.repositories.external_refs import SqlExternalRefRepository
 from storage.repositories.inbound import SqlInboundRepository
+from storage.repositories.reading_sessions import SqlReadingSessionRepository
 
 
 class SqlUnitOfWork:
@@ -65,6 +73,9 @@ class SqlUnitOfWork:
         self.packages: PackageRepository = SqlPackageRepository(self._session)
         self.outbox: OutboxRepository = SqlOutboxRepository(self._session)
         self.inbound: InboundRepository = SqlInboundRepository(self._session)
+        self.external_refs: ExternalRefRepository = SqlExternalRefRepository(self._session)
+        self.calendar_busy: CalendarBusyRepository = SqlCalendarBusyRepository(self._session)
+        self.reading_sessions: ReadingSessionRepository = SqlReadingSessionRepository(self._session)
 
     @property
     def session(self) -> AsyncSession:

@@ -17,8 +17,13 @@ class RoomLinkMeetings:
 
     provider = "room"
 
-    async def create_meeting(self, *, request: MeetingRequest, idempotency_key: str) -> MeetingRef:
-        """The reader's room; without one there is nothing to join, and retrying won't help."""
+    async def create_meeting(
+        self, *, request: MeetingRequest, idempotency_key: str, lookup: bool = True
+    ) -> MeetingRef:
+        """The reader's room; without one there is nothing to join, and retrying won't help.
+
+        `lookup` is accepted for the port's sake: a room link is found, never created.
+        """
         if not request.fallback_url:
             raise PermanentConnectorError(
                 "reader has no room link configured", provider=self.provider

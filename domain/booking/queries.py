@@ -65,6 +65,7 @@ async def free_slots(
         window_start = datetime.combine(client_day, time(0), zone) - timedelta(days=1)
         window = TimeWindow(window_start, window_start + timedelta(days=3))
         occupied = await uow.bookings.occupied(reader.id, window, now)
+        occupied += await uow.calendar_busy.overlapping(reader.id, window)
         exceptions = await uow.availability.exceptions(
             reader.id, client_day - timedelta(days=2), client_day + timedelta(days=2)
         )

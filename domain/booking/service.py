@@ -211,6 +211,7 @@ async def _ensure_bookable(
     occupied = await uow.bookings.occupied(reader.id, around, now)
     if ignore is not None:
         occupied = [w for w in occupied if (w.start, w.end) != (ignore.starts_at, ignore.ends_at)]
+    occupied += await uow.calendar_busy.overlapping(reader.id, around)  # reader's own calendar
     zone = rules.zone_of(reader.timezone)
     local_days = {window.start.astimezone(zone).date(), window.end.astimezone(zone).date()}
     exceptions = await uow.availability.exceptions(

@@ -20,6 +20,11 @@ from domain.models import (
     Service,
     WeeklyHours,
 )
+from domain.ports.links import (
+    CalendarBusyRepository,
+    ExternalRefRepository,
+    ReadingSessionRepository,
+)
 
 
 class ReaderRepository(Protocol):
@@ -577,6 +582,18 @@ class OutboxRepository(Protocol):
         """
         ...
 
+    async def next_due(self, kinds: Sequence[OutboxKind] | None = None) -> datetime | None:
+        """When the earliest entry becomes claimable, without claiming anything.
+
+        Args:
+            kinds: Only these kinds, or all.
+
+        Returns:
+            The earliest `next_attempt_at` of a waiting entry or lease end of a claimed one,
+            or None when nothing is queued.
+        """
+        ...
+
     async def list_by_prefix(
         self,
         prefix: str,
@@ -615,6 +632,20 @@ class InboundRepository(Protocol):
 
         Returns:
             True for a first delivery, False for a duplicate.
+        """
+        ...
+
+    async def record_many(
+        self, deliveries: Sequence[tuple[str, str, dict[str, Any]]], now: datetime
+    ) -> list[bool]:
+        """Record many deliveries in one statement (webhook group commit).
+
+        Args:
+            deliveries: (provider, event_id, payload) triples; the same id may repeat.
+            now: Receipt time.
+
+        Returns:
+            For each triple, True if it is the first delivery of that id.
         """
         ...
 
@@ -658,6 +689,9 @@ class UnitOfWork(Protocol):
     packages: PackageRepository
     outbox: OutboxRepository
     inbound: InboundRepository
+    external_refs: ExternalRefRepository
+    calendar_busy: CalendarBusyRepository
+    reading_sessions: ReadingSessionRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction.

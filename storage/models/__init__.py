@@ -10,7 +10,7 @@ from storage.models.billing import (
     Payment,
     TaxRate,
 )
-from storage.models.booking import Booking, Rating, ReadingSession
+from storage.models.booking import Booking, CalendarBusy, Rating, ReadingSession
 from storage.models.catalog import (
     AvailabilityException,
     AvailabilityRule,
@@ -45,6 +45,7 @@ __all__ = (
     "AvailabilityRule",
     "Base",
     "Booking",
+    "CalendarBusy",
     "Campaign",
     "CampaignDelivery",
     "CampaignStep",

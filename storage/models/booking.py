@@ -69,6 +69,25 @@ class ReadingSession(Base):
     duration_seconds: Mapped[int | None] = mapped_column(sa.Integer)
 
 
+class CalendarBusy(Base):
+    """An event on a reader's own calendar that we did not make: it blocks slots."""
+
+    __tablename__ = "calendar_busy"
+    __table_args__ = (
+        sa.UniqueConstraint("reader_id", "provider", "event_id"),
+        sa.CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
+        sa.Index("ix_calendar_busy_reader_start", "reader_id", "starts_at"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    reader_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("readers.id"))
+    provider: Mapped[str] = mapped_column(sa.String(32))
+    event_id: Mapped[str] = mapped_column(sa.String(1024))
+    starts_at: Mapped[datetime] = mapped_column()
+    ends_at: Mapped[datetime] = mapped_column()
+    synced_at: Mapped[datetime] = stamp()
+
+
 class Rating(Base):
     """A client's stars and words after a reading."""
 

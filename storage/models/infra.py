@@ -39,7 +39,11 @@ class ExternalRef(Base):
     """Our entity -> the provider's id for it, so retries find instead of re-create."""
 
     __tablename__ = "external_refs"
-    __table_args__ = (sa.UniqueConstraint("entity_kind", "entity_id", "provider", "purpose"),)
+    __table_args__ = (
+        sa.UniqueConstraint("entity_kind", "entity_id", "provider", "purpose"),
+        # A webhook names only the provider's id (a Zoom meeting): find our entity by it.
+        sa.Index("ix_external_refs_lookup", "provider", "purpose", "external_id"),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     entity_kind: Mapped[str] = mapped_column(sa.String(32))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboundEvent
+
+# Rows per statement: 5 parameters each, well under SQLite's 32,766-parameter limit.
+_CHUNK = 500
 
 
 class SqlInboundRepository:
@@ -39,6 +43,46 @@ class SqlInboundRepository:
             .returning(InboundEvent.id)
         )
         return (await self._session.execute(stmt)).first() is not None
+
+    async def record_many(
+        self, deliveries: Sequence[tuple[str, str, dict[str, Any]]], now: datetime
+    ) -> list[bool]:
+        """One multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING per chunk.
+
+        A statement costs far more than a row (a round trip to the driver thread), so under
+        load many webhook requests share one. Within a batch the first copy of an id wins.
+        """
+        if not deliveries:
+            return []
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        new: set[tuple[str, str]] = set()
+        for start in range(0, len(deliveries), _CHUNK):
+            rows = [
+                {
+                    "id": uuid.uuid4(),
+                    "provider": provider,
+                    "event_id": event_id[:255],
+                    "payload": payload,
+                    "received_at": now,
+                }
+                for provider, event_id, payload in deliveries[start : start + _CHUNK]
+            ]
+            stmt = (
+                insert(InboundEvent)
+                .values(rows)
+                .on_conflict_do_nothing(
+                    index_elements=[InboundEvent.provider, InboundEvent.event_id]
+                )
+                .returning(InboundEvent.provider, InboundEvent.event_id)
+            )
+            new.update((p, e) for p, e in (await self._session.execute(stmt)).all())
+        fresh = []
+        for provider, event_id, _ in deliveries:
+            key = (provider, event_id[:255])
+            fresh.append(key in new)
+            new.discard(key)  # a repeat later in the same batch is a duplicate
+        return fresh
 
     async def mark_processed(
         self, provider: str, event_id: str, now: datetime, error: str | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -140,6 +140,21 @@ class SqlOutboxRepository:
             query = query.where(OutboxMessage.next_attempt_at <= due_before)
         query = query.order_by(OutboxMessage.created_at, OutboxMessage.key).limit(limit)
         return [_to_domain(row) for row in (await self._session.scalars(query)).all()]
+
+    async def next_due(self, kinds: Sequence[OutboxKind] | None = None) -> datetime | None:
+        """Two index-backed MIN queries: waiting rows, and claimed rows by lease end."""
+        waiting = sa.select(sa.func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.status.in_(_CLAIMABLE)
+        )
+        leased = sa.select(sa.func.min(OutboxMessage.locked_until)).where(
+            OutboxMessage.status == OutboxStatus.IN_PROGRESS
+        )
+        if kinds:
+            waiting = waiting.where(OutboxMessage.kind.in_(list(kinds)))
+            leased = leased.where(OutboxMessage.kind.in_(list(kinds)))
+        found = [await self._session.scalar(waiting), await self._session.scalar(leased)]
+        times = [t if t.tzinfo else t.replace(tzinfo=UTC) for t in found if t is not None]
+        return min(times, default=None)
 
     async def _update(self, key: str, **values: object) -> None:
         await self._session.execute(

@@ -1,0 +1,1 @@
+"""Messenger and Instagram on one Meta webhook; sends through facebook-sdk's GraphAPI."""

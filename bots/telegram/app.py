@@ -1,0 +1,191 @@
+"""The PTB Application (no updater): its handlers turn updates into engine events.
+
+Updates come in on our route (`bots.telegram.webhook`), are recorded, and reach
+`TelegramAdapter.process` on the background pool, which hands them to
+`Application.process_update`. We keep PTB's types, handler dispatch and lifecycle; the
+conversation state lives in our engine, not in PTB's ConversationHandler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bots.engine import EventKind, InboundEvent
+from bots.inbound import Incoming, RetryDeliveryLater, TurnRunner
+from bots.outbound import SendContext
+from bots.pacing import ChannelLimits
+from bots.telegram.sender import TelegramSender
+from connectors.settings import TelegramSettings
+from domain.enums import Channel
+
+log = logging.getLogger(__name__)
+
+PROVIDER = "telegram"
+ALLOWED_UPDATES = ("message", "callback_query")
+# httpx logs every request URL at INFO, and Telegram URLs carry the bot token.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def file_url(api_url: str) -> str:
+    """The file download base that goes with an API base (`.../bot` -> `.../file/bot`)."""
+    base = api_url.rstrip("/")
+    return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+
+def build_application(
+    settings: TelegramSettings, *, limits: ChannelLimits
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """An Application that never polls; network is touched only by `initialize()`."""
+    return (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.api_url)
+        .base_file_url(file_url(settings.api_url))
+        .updater(None)
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=limits.telegram_overall_per_second,
+                overall_time_period=1,
+                group_max_rate=limits.telegram_group_per_minute,
+                group_time_period=60,
+                max_retries=0,  # our Delivery waits out 429s, keyed, so nothing is sent twice
+            )
+        )
+        .connect_timeout(limits.connect_timeout)
+        .read_timeout(limits.read_timeout)
+        .write_timeout(limits.read_timeout)
+        .pool_timeout(limits.connect_timeout)
+        .connection_pool_size(64)
+        .build()
+    )
+
+
+def incoming(update: dict[str, Any]) -> Incoming:
+    """The delivery to record: `update_id` dedups; the chat orders."""
+    body = update.get("message") or update.get("edited_message") or {}
+    query = update.get("callback_query") or {}
+    chat = (body.get("chat") or (query.get("message") or {}).get("chat") or {}).get("id")
+    sender = (body.get("from") or query.get("from") or {}).get("id")
+    return Incoming(str(update["update_id"]), update, str(chat or sender or update["update_id"]))
+
+
+class TelegramAdapter:
+    """Owns the Application and the sender, and turns recorded updates into turns."""
+
+    provider = PROVIDER
+
+    def __init__(self, settings: TelegramSettings, *, limits: ChannelLimits) -> None:
+        """Build the Application and the sender; nothing is called until `start`."""
+        self.settings = settings
+        self.application = build_application(settings, limits=limits)
+        self.sender = TelegramSender(self.application.bot, limits=limits)
+        self._runner: TurnRunner | None = None
+        self._errors: dict[int, BaseException] = {}
+        self.application.add_handler(CallbackQueryHandler(self._on_callback))
+        self.application.add_handler(MessageHandler(filters.ALL, self._on_message))
+        self.application.add_error_handler(self._on_error)
+
+    def bind(self, runner: TurnRunner) -> None:
+        """Where events go: the shared turn runner."""
+        self._runner = runner
+
+    async def start(self, wait_seconds: float = 5.0) -> None:
+        """Initialize (getMe); if Telegram is down, updates wait and the next one retries."""
+        try:
+            await asyncio.wait_for(self._initialize(), wait_seconds)
+        except (TimeoutError, TelegramError, OSError) as exc:
+            log.warning("Telegram did not answer at start-up (%s); will retry", type(exc).__name__)
+
+    async def stop(self) -> None:
+        """Close PTB's HTTP pools."""
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def process(self, payload: dict[str, Any]) -> None:
+        """One recorded update through PTB's handlers into the engine."""
+        try:
+            await self._initialize()
+        except (TelegramError, OSError) as exc:
+            raise RetryDeliveryLater(f"Telegram not reachable: {type(exc).__name__}") from None
+        update = Update.de_json(payload, self.application.bot)
+        await self.application.process_update(update)
+        error = self._errors.pop(update.update_id, None)
+        if error is not None:
+            raise error
+
+    def order_key(self, payload: dict[str, Any]) -> str:
+        """The chat of a recorded update."""
+        return incoming(payload).order_key
+
+    async def _initialize(self) -> None:
+        try:
+            await self.application.initialize()
+        except InvalidToken:
+            # PTB's message quotes the token; never let it reach a log.
+            raise InvalidToken("the bot token was rejected by Telegram") from None
+
+    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or self._runner is None:
+            return
+        common = _common(update, message.chat.id, user)
+        send = SendContext(Channel.TELEGRAM, user_ref=str(user.id))
+        if message.contact is not None and message.contact.user_id == user.id:
+            event = InboundEvent(
+                kind=EventKind.CONTACT, phone=message.contact.phone_number, **common
+            )
+            await self._runner.save_phone(event, provider=PROVIDER, context=send)
+        elif message.text:
+            event = InboundEvent.from_text(text=message.text, **common)
+            await self._runner.run(event, provider=PROVIDER, context=send)
+        else:
+            event = InboundEvent(kind=EventKind.ATTACHMENT, **common)
+            await self._runner.run(event, provider=PROVIDER, context=send)
+
+    async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or self._runner is None:
+            return
+        try:
+            await query.answer()  # always, or the button spins on the client for 15 s
+        except TelegramError as exc:
+            log.info("answerCallbackQuery failed: %s", type(exc).__name__)
+        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+        event = InboundEvent.from_action(
+            payload=query.data or "", **_common(update, chat_id, query.from_user)
+        )
+        send = SendContext(Channel.TELEGRAM, user_ref=str(query.from_user.id))
+        await self._runner.run(event, provider=PROVIDER, context=send)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handler errors fail the delivery (recorded with the error), not the process."""
+        if isinstance(update, Update) and context.error is not None:
+            self._errors[update.update_id] = context.error
+
+
+def _common(update: Update, chat_id: int, user: Any) -> dict[str, Any]:
+    """Fields every Telegram event carries."""
+    return {
+        "channel": Channel.TELEGRAM,
+        "chat_id": str(chat_id),
+        "user_ref": str(user.id),
+        "workspace": "",
+        "locale": user.language_code,
+        "display_name": user.first_name,
+        "event_id": str(update.update_id),
+    }

@@ -1,0 +1,65 @@
+"""`POST /webhooks/telegram`: check the secret header, parse, record, answer 200."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Awaitable, Callable, Sequence
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import SecretStr
+
+from bots.inbound import Incoming
+from bots.telegram.app import PROVIDER, incoming
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+Accept = Callable[[str, Sequence[Incoming]], Awaitable[list[bool]]]
+
+
+def router(*, secret: SecretStr, accept: Accept) -> APIRouter:
+    """The Telegram webhook route; `accept` records and queues."""
+    expected = secret.get_secret_value().encode()
+    routes = APIRouter()
+
+    @routes.post("/webhooks/telegram", include_in_schema=False)
+    async def telegram_webhook(request: Request) -> Response:
+        # Constant-time: the header is the only thing that tells Telegram from a forger.
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, expected):
+            return JSONResponse({"error": "forbidden"}, status_code=403)
+        try:
+            data = json.loads(await request.body())
+        except ValueError:
+            return JSONResponse({"error": "bad request"}, status_code=400)
+        if not well_formed(data):
+            return JSONResponse({"error": "bad request"}, status_code=400)
+        await accept(PROVIDER, [incoming(data)])
+        return Response(status_code=200)
+
+    return routes
+
+
+def well_formed(data: object) -> bool:
+    """An Update's shape, checked cheaply (PTB parses it fully later, off the ack path).
+
+    Telegram sends one object per update: an int `update_id` and one update field; for
+    the fields we act on, the parts our handlers read must be there.
+    """
+    if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+        return False
+    kinds = [key for key in data if key != "update_id"]
+    if len(kinds) != 1 or not isinstance(data[kinds[0]], dict):
+        return False
+    body = data[kinds[0]]
+    if kinds[0] in ("message", "edited_message"):
+        chat = body.get("chat")
+        return (
+            isinstance(chat, dict)
+            and isinstance(chat.get("id"), int)
+            and (isinstance(body.get("date"), int))
+        )
+    if kinds[0] == "callback_query":
+        return isinstance(body.get("id"), str) and isinstance(body.get("from"), dict)
+    return True

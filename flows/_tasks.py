@@ -1,0 +1,122 @@
+"""The one Prefect task every outbox row runs in, and how it retries.
+
+Retries happen on the task that performs the side effect, only for transient connector
+errors, with exponential backoff that never undercuts the vendor's Retry-After. A wait
+longer than the run should sit through goes back to the outbox (`record_failure`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext, TaskRunContext
+from prefect.tasks import exponential_backoff
+
+from domain.booking.effects import apply_effect, effect_group, record_failure
+from domain.booking.externals import EffectResult
+from domain.errors import TransientConnectorError
+from domain.models import OutboxEntry
+from flows._deps import FlowDeps, RunPolicy, current_deps
+
+# Results are never persisted (the outbox is the record). Naming a storage path stops
+# Prefect 3.9 from asking the API for its default result storage on every flow run, a
+# blocking call through a sync client it never closes (one leaked socket per run).
+FLOW_OPTIONS: dict[str, Any] = {
+    "persist_result": False,
+    "result_storage": Path(tempfile.gettempdir()) / "samia-flow-results",
+    "log_prints": False,
+}
+
+
+def _transient(state: Any) -> TransientConnectorError | None:
+    """The transient connector error a failed state carries, if that is what it carries."""
+    data = getattr(state, "data", None)
+    return data if isinstance(data, TransientConnectorError) else None
+
+
+async def retry_transient_only(task_: Any, task_run: Any, state: Any) -> bool:
+    """Retry 429s, 5xx and timeouts that ask for a short wait; never bugs or 4xx."""
+    error = _transient(state)
+    if error is None:
+        return False
+    policy = (await current_deps()).policy
+    return error.retry_after is None or error.retry_after <= policy.longest_wait_seconds
+
+
+async def wait_out_retry_after(error: TransientConnectorError, policy: RunPolicy) -> None:
+    """Sleep what Prefect's backoff lacks of the vendor's Retry-After before the next try."""
+    if error.retry_after is None or error.retry_after > policy.longest_wait_seconds:
+        return
+    context = TaskRunContext.get()
+    if context is None:
+        return
+    attempt = max(context.task_run.run_count, 1)  # 1 on the first try
+    if attempt > policy.retries:
+        return  # no retry follows: waiting would only delay giving the row back
+    scheduled = policy.backoff_seconds * 2 ** (attempt - 1)
+    if error.retry_after > scheduled:
+        await asyncio.sleep(error.retry_after - scheduled)
+
+
+@task(
+    name="apply-booking-effect",
+    task_run_name="{entry.key}",
+    cache_policy=NO_CACHE,
+    retries=3,
+    retry_delay_seconds=exponential_backoff(backoff_factor=1.0),
+    retry_condition_fn=retry_transient_only,
+)
+async def apply_booking_effect(entry: OutboxEntry) -> EffectResult:
+    """One outbox row: calendar, meeting, message, reminders (each step idempotent)."""
+    deps = await current_deps()
+    try:
+        return await apply_effect(
+            uow=deps.uow,
+            accounts=deps.accounts,
+            notifier=deps.notifier,
+            clock=deps.clock,
+            entry=entry,
+        )
+    except TransientConnectorError as exc:
+        await wait_out_retry_after(exc, deps.policy)
+        raise
+
+
+async def run_rows(deps: FlowDeps, entries: list[OutboxEntry]) -> dict[str, int]:
+    """One task per row: a booking's rows in order, bookings side by side, failures recorded."""
+    runner: Any = apply_booking_effect.with_options(
+        retries=deps.policy.retries,
+        retry_delay_seconds=exponential_backoff(backoff_factor=deps.policy.backoff_seconds),
+    )
+    if FlowRunContext.get() is None:
+        runner = apply_booking_effect.fn  # `flow.fn()` in tests: no Prefect API, no retries
+    groups: defaultdict[str, list[OutboxEntry]] = defaultdict(list)
+    for entry in entries:
+        groups[effect_group(entry)].append(entry)
+    outcomes: Counter[str] = Counter()
+    gate = asyncio.Semaphore(deps.policy.concurrency)
+
+    async def run_group(group: list[OutboxEntry]) -> None:
+        async with gate:
+            for entry in group:
+                outcomes[await _run_one(deps, runner, entry)] += 1
+
+    await asyncio.gather(*(run_group(group) for group in groups.values()))
+    return dict(outcomes)
+
+
+async def _run_one(deps: FlowDeps, runner: Any, entry: OutboxEntry) -> str:
+    """The task's outcome, or what the domain decides after its retries ran out."""
+    try:
+        result: EffectResult = await runner(entry)
+    except Exception as exc:  # every failure is recorded on the row, none stops the batch
+        result = await record_failure(
+            uow=deps.uow, notifier=deps.notifier, clock=deps.clock, entry=entry, error=exc
+        )
+    return result.outcome

@@ -1,0 +1,28 @@
+"""Every flow by its deployment name, for `samia flows run` and the hub's schedules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FLOW_NAMES = ("process-outbox", "send-reminders", "expire-holds", "sync-calendars")
+
+
+def flow_by_name(name: str) -> Any:
+    """The Prefect flow called `name` (imported lazily: Prefect takes seconds to import)."""
+    if name == "process-outbox":
+        from flows.outbox import process_outbox
+
+        return process_outbox
+    if name == "send-reminders":
+        from flows.reminders import send_reminders
+
+        return send_reminders
+    if name == "expire-holds":
+        from flows.holds import expire_holds
+
+        return expire_holds
+    if name == "sync-calendars":
+        from flows.calendars import sync_calendars
+
+        return sync_calendars
+    raise KeyError(f"no flow named {name!r}; choose one of {', '.join(FLOW_NAMES)}")
