@@ -247,7 +247,11 @@ def main() -> None:
         print(f"server peak RSS: {peak_rss_mb(server.pid):.0f} MB")
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            print("server did not stop within 60 s of SIGTERM; killed")
+            server.kill()
 
 
 if __name__ == "__main__":
