@@ -168,6 +168,11 @@ def main() -> None:
     parser.add_argument("--http-conversations", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument(
+        "--no-flows",
+        action="store_true",
+        help="serve without the in-process flow dispatcher (as a scaled-out hub)",
+    )
+    parser.add_argument(
         "--think", type=float, default=1.0, help="mean seconds a person takes between messages"
     )
     args = parser.parse_args()
@@ -204,6 +209,7 @@ def main() -> None:
         "SAMIA_DATABASE_URL": url,
         "SAMIA_SECRET_KEY": "",
         "SAMIA_VAR_DIR": str(folder),
+        "SAMIA_FLOWS_IN_PROCESS": "false" if args.no_flows else "true",
     }
     env.pop("SAMIA_SECRET_KEY")
     server = subprocess.Popen(

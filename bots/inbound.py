@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import zlib
 from collections.abc import Mapping, Sequence
@@ -80,7 +81,9 @@ class PoolOptions:
     """Size of the background pool and how often forgotten deliveries are swept up."""
 
     workers: int = 4  # turns at once when idle; under ingest load, one at a time
-    queue_size: int = 10_000
+    # Deliveries held in memory; more wait in the database for the sweep (a big in-memory
+    # backlog makes every full garbage collection, and so every acknowledgement, slower).
+    queue_size: int = 2_000
     # Under ingest load (a webhook within `load_window` s), turns get at most this share of
     # the event loop: acknowledging is what platforms time, a reply can wait a moment.
     background_share: float = 0.2
@@ -110,7 +113,7 @@ class InboundPipeline:
         self._secrets = tuple(secrets)
         workers = max(1, self._options.workers)
         per_queue = max(1, self._options.queue_size // workers)
-        self._queues: list[asyncio.Queue[tuple[str, str, dict[str, Any]]]] = [
+        self._queues: list[asyncio.Queue[tuple[str, str, str]]] = [
             asyncio.Queue(per_queue) for _ in range(workers)
         ]
         self._inflight: set[tuple[str, str]] = set()
@@ -220,7 +223,8 @@ class InboundPipeline:
             return 0
         queue = self._queues[zlib.crc32(f"{provider}:{order}".encode()) % len(self._queues)]
         try:
-            queue.put_nowait((provider, event_id, payload))
+            # As JSON text: one string is invisible to the garbage collector, a dict tree is not.
+            queue.put_nowait((provider, event_id, json.dumps(payload, separators=(",", ":"))))
         except asyncio.QueueFull:
             # Still recorded: the sweep picks it up once the backlog has drained.
             self.dropped += 1
@@ -229,11 +233,11 @@ class InboundPipeline:
         self._idle.clear()
         return 1
 
-    async def _work(self, queue: asyncio.Queue[tuple[str, str, dict[str, Any]]]) -> None:
+    async def _work(self, queue: asyncio.Queue[tuple[str, str, str]]) -> None:
         while True:
-            provider, event_id, payload = await queue.get()
+            provider, event_id, text = await queue.get()
             try:
-                await self._take_turn(provider, event_id, payload)
+                await self._take_turn(provider, event_id, json.loads(text))
             finally:
                 self._inflight.discard((provider, event_id))
                 queue.task_done()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 from collections.abc import AsyncIterator
@@ -68,9 +69,12 @@ def create_app(
         dispatcher: FlowDispatcher | None = None
         try:
             await channels.start(app.state.runtime)
-            if owned or flows is not None:
+            if (owned and settings.flows_in_process) or flows is not None:
                 dispatcher = await start_dispatcher(settings, app.state.runtime, flows)
             app.state.dispatcher = dispatcher
+            if owned:  # a served hub: what start-up built lives as long as the process,
+                gc.collect()  # so keep it out of the full collections that stall
+                gc.freeze()  # every webhook acknowledgement (bench/webhook_ingest.py)
             yield
         finally:
             if dispatcher is not None:

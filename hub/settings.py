@@ -137,6 +137,8 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     default_currency: str = "USD"
     hold_minutes: int = 10
+    # Off when Prefect workers run the flows (scaled out): the hub then only serves.
+    flows_in_process: bool = True
 
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
