@@ -136,8 +136,6 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Run the hub: web chat, webhooks, API and the scheduled flows."""
-    import gc
-
     import uvicorn
 
     from hub.app import create_app
@@ -146,13 +144,7 @@ def serve(
     _require_schema(settings)
     base = f"http://{host}:{port}"
     console.print(f"Samia hub on {base}  ·  web chat {base}/chat  ·  API docs {base}/docs")
-    app = create_app(settings)
-    # Everything imported by now lives as long as the process: keep it out of the garbage
-    # collector's full scans, which otherwise stall the event loop for ~0.3 s at a time
-    # (measured: the p99 of webhook acknowledgements, bench/webhook_ingest.py).
-    gc.collect()
-    gc.freeze()
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
 
 
 @app.command()
