@@ -64,14 +64,16 @@ async def wait_out_retry_after(error: TransientConnectorError, policy: RunPolicy
         await asyncio.sleep(error.retry_after - scheduled)
 
 
-@task(
-    name="apply-booking-effect",
-    task_run_name="{entry.key}",
-    cache_policy=NO_CACHE,
-    retries=3,
-    retry_delay_seconds=exponential_backoff(backoff_factor=1.0),
-    retry_condition_fn=retry_transient_only,
-)
+# Every task that writes to a vendor: never cached, retried only on transient errors.
+EXTERNAL_WRITE: dict[str, Any] = {
+    "cache_policy": NO_CACHE,
+    "retries": 3,
+    "retry_delay_seconds": exponential_backoff(backoff_factor=1.0),
+    "retry_condition_fn": retry_transient_only,
+}
+
+
+@task(name="apply-booking-effect", task_run_name="{entry.key}", **EXTERNAL_WRITE)
 async def apply_booking_effect(entry: OutboxEntry) -> EffectResult:
     """One outbox row: calendar, meeting, message, reminders (each step idempotent)."""
     deps = await current_deps()

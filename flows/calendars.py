@@ -7,15 +7,13 @@ from typing import Any
 from uuid import UUID
 
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
-from prefect.tasks import exponential_backoff
 from pydantic import BaseModel, Field
 
 from domain.booking.calendar_sync import SyncResult, calendar_readers, sync_reader_calendar
 from domain.errors import TransientConnectorError
 from flows._deps import current_deps
-from flows._tasks import FLOW_OPTIONS, retry_transient_only, wait_out_retry_after
+from flows._tasks import EXTERNAL_WRITE, FLOW_OPTIONS, wait_out_retry_after
 
 
 class CalendarSweep(BaseModel):
@@ -26,14 +24,7 @@ class CalendarSweep(BaseModel):
     )
 
 
-@task(
-    name="sync-reader-calendar",
-    task_run_name="sync-{reader_id}",
-    cache_policy=NO_CACHE,
-    retries=3,
-    retry_delay_seconds=exponential_backoff(backoff_factor=1.0),
-    retry_condition_fn=retry_transient_only,
-)
+@task(name="sync-reader-calendar", task_run_name="sync-{reader_id}", **EXTERNAL_WRITE)
 async def sync_one(reader_id: UUID) -> SyncResult:
     """One reader's incremental sync; conflicts with bookings alert the reader."""
     deps = await current_deps()
