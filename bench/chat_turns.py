@@ -102,6 +102,34 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def descendants(pid: int) -> list[int]:
+    """Processes started by `pid`, and theirs (the flows worker, Prefect's local API)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *descendants(int(child))]
+    return found
+
+
+def child_name(pid: int) -> str:
+    words = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    return " ".join(w for w in words[1:5] if w)
+
+
+def wait_until_serving(base: str, *, flows_wanted: bool, seconds: float = 120.0) -> None:
+    """Measure the steady state: the server answers and, if it runs flows, they are up."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            health = httpx.get(f"{base}/healthz", timeout=1).json()
+            if not flows_wanted or health.get("flows") == "ready":
+                return
+        except (httpx.TransportError, ValueError):
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"the server at {base} was not ready within {seconds:.0f} s")
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -168,9 +196,10 @@ def main() -> None:
     parser.add_argument("--http-conversations", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument(
-        "--no-flows",
-        action="store_true",
-        help="serve without the in-process flow dispatcher (as a scaled-out hub)",
+        "--flows",
+        choices=("worker", "inline", "off"),
+        default="worker",
+        help="SAMIA_FLOWS of the server: a child process (default), its own loop, or none",
     )
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean seconds a person takes between messages"
@@ -209,7 +238,7 @@ def main() -> None:
         "SAMIA_DATABASE_URL": url,
         "SAMIA_SECRET_KEY": "",
         "SAMIA_VAR_DIR": str(folder),
-        "SAMIA_FLOWS_IN_PROCESS": "false" if args.no_flows else "true",
+        "SAMIA_FLOWS": args.flows,
     }
     env.pop("SAMIA_SECRET_KEY")
     server = subprocess.Popen(
@@ -221,12 +250,7 @@ def main() -> None:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_until_serving(base, flows_wanted=args.flows != "off")
         asyncio.run(http_conversations(base, 20, 10, offset=1_000_000))  # warm-up
         turns, rate = asyncio.run(
             http_conversations(
@@ -250,7 +274,9 @@ def main() -> None:
             f"{rate:.1f} conversations/s, {len(turns) / (args.http_conversations / rate):.0f} "
             "turns/s"
         )
-        print(f"server peak RSS: {peak_rss_mb(server.pid):.0f} MB")
+        print(f"server peak RSS: {peak_rss_mb(server.pid):.0f} MB (the web process)")
+        for child in descendants(server.pid):
+            print(f"  and its child {child_name(child)}: peak RSS {peak_rss_mb(child):.0f} MB")
     finally:
         server.terminate()
         try:

@@ -99,12 +99,16 @@ def stop(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
         process.wait(timeout=5)
 
 
-async def wait_ready(url: str, seconds: float = 60.0) -> None:
+async def wait_ready(url: str, seconds: float = 120.0, *, flows: bool = False) -> None:
+    """Until `url` answers 200 (and, for the hub, its flows worker is up: steady state)."""
     deadline = time.monotonic() + seconds
     async with httpx.AsyncClient() as client:
         while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if (await client.get(url)).status_code == 200:
+            with contextlib.suppress(httpx.HTTPError, ValueError):
+                response = await client.get(url)
+                if response.status_code == 200 and (
+                    not flows or response.json().get("flows") == "ready"
+                ):
                     return
             if time.monotonic() > deadline:
                 raise SystemExit(f"{url} did not come up in {seconds:.0f}s")
@@ -312,7 +316,7 @@ async def measure_bare(
 async def measure_hub(
     hub: str, pid: int, source: Iterator[Request], args: argparse.Namespace
 ) -> tuple[Result, Result, float]:
-    await wait_ready(f"{hub}/healthz")
+    await wait_ready(f"{hub}/healthz", flows=True)
     await fixed_rate(hub, source, 50, 2)  # warm-up: connections, caches, first turns
     await asyncio.sleep(2)
     cpu_before = cpu_seconds(pid)

@@ -22,8 +22,9 @@ from domain.enums import Channel
 from hub import api, booking_routes
 from hub.channels import ChannelHub, ChannelOptions
 from hub.dispatcher import DispatcherOptions, FlowDispatcher, start_dispatcher
+from hub.flow_worker import FlowWorkerProcess, WorkerState
 from hub.runtime import Runtime, build_runtime
-from hub.settings import Settings
+from hub.settings import FlowsMode, Settings
 
 WEB = Path(__file__).with_name("web")
 SESSION = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
@@ -58,7 +59,8 @@ def create_app(
 ) -> FastAPI:
     """The hub's ASGI app; `runtime` and `channel_options` let tests inject clock and limits.
 
-    Flows run in-process when the app owns its runtime (`samia serve`) or `flows` is given.
+    When the app owns its runtime (`samia serve`), `settings.flows` says where flows run
+    (by default a child process); `flows` runs them in this event loop (tests).
     """
     channels = ChannelHub(settings, channel_options)
 
@@ -67,15 +69,22 @@ def create_app(
         owned = runtime is None
         app.state.runtime = runtime or await build_runtime(settings)
         dispatcher: FlowDispatcher | None = None
+        worker: FlowWorkerProcess | None = None
         try:
             await channels.start(app.state.runtime)
-            if (owned and settings.flows_in_process) or flows is not None:
+            mode = settings.flows if owned else FlowsMode.OFF
+            if mode is FlowsMode.INLINE or flows is not None:
                 dispatcher = await start_dispatcher(settings, app.state.runtime, flows)
-            app.state.dispatcher = dispatcher
+            elif mode is FlowsMode.WORKER:
+                worker = FlowWorkerProcess(settings)
+                await worker.start()
+            app.state.dispatcher, app.state.flow_worker = dispatcher, worker
             if owned:
                 _tune_garbage_collector()
             yield
         finally:
+            if worker is not None:
+                await worker.stop()
             if dispatcher is not None:
                 await dispatcher.stop()
             await channels.stop()
@@ -94,8 +103,8 @@ def create_app(
         return JSONResponse({"error": "bad request", "detail": reasons}, status_code=400)
 
     @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def healthz(request: Request) -> dict[str, str]:
+        return {"status": "ok", "flows": _flows_state(request.app)}
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
@@ -149,6 +158,17 @@ def create_app(
 
     app.include_router(api.router(settings), prefix="/api/v1")
     return app
+
+
+def _flows_state(app: FastAPI) -> str:
+    """Whether flows run here: ready, starting, restarting (the worker died) or off."""
+    worker: FlowWorkerProcess | None = getattr(app.state, "flow_worker", None)
+    if worker is not None:
+        return worker.state.value
+    dispatcher: FlowDispatcher | None = getattr(app.state, "dispatcher", None)
+    if dispatcher is not None:
+        return (WorkerState.READY if dispatcher.ready.is_set() else WorkerState.STARTING).value
+    return "off"
 
 
 def _tune_garbage_collector() -> None:

@@ -316,6 +316,23 @@ def flows_run(
     console.print(f"{name}: {result}")
 
 
+@flows_app.command("work")
+def flows_work(
+    stop_when_stdin_closes: Annotated[bool, typer.Option(hidden=True)] = False,
+) -> None:
+    """Run the flows continuously: booking effects as they come, the rest on timers."""
+    import asyncio
+
+    from hub.flow_worker import run_flow_worker
+
+    settings = _settings()
+    _require_schema(settings)
+    from flows.local_api import configure_local_api
+
+    configure_local_api(settings.var_dir)
+    asyncio.run(run_flow_worker(settings, stop_when_stdin_closes=stop_when_stdin_closes))
+
+
 async def _run_flow(name: str) -> object:
     from flows._deps import reset_built_deps
     from flows.registry import flow_by_name

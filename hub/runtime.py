@@ -13,7 +13,7 @@ from domain.booking.queries import list_readers
 from domain.clock import Clock, SystemClock
 from hub.settings import Settings
 from storage.conversation_store import SqlConversationStore
-from storage.db import session_factory, write_gate
+from storage.db import write_gate
 from storage.uow import Database
 
 
@@ -50,7 +50,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         default_timezone=settings.default_timezone,
         public_url=settings.public_url,
     )
-    store = SqlConversationStore(session_factory(database.engine), gate=write_gate(database.engine))
+    store = SqlConversationStore(database.engine, gate=write_gate(database.engine))
     runtime = Runtime(settings, database, clock, deps, build_engine(deps=deps, store=store))
     await runtime.refresh_reader_names()
     warm_up()  # load date-parsing data now, not during the first client's message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,14 @@ class ProviderStatus:
     missing: tuple[str, ...]
 
 
+class FlowsMode(StrEnum):
+    """Where `samia serve` runs the booking flows (SAMIA_FLOWS)."""
+
+    WORKER = "worker"  # a `samia flows work` child process next to the web server (default)
+    INLINE = "inline"  # in the web server's own event loop: one process, slower answers
+    OFF = "off"  # not at all: Prefect workers or a separate `samia flows work` run them
+
+
 class Settings(BaseSettings):
     """Every SAMIA_* setting from CONTRACT.md; a provider is on only when complete."""
 
@@ -137,8 +146,8 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     default_currency: str = "USD"
     hold_minutes: int = 10
-    # Off when Prefect workers run the flows (scaled out): the hub then only serves.
-    flows_in_process: bool = True
+    # Where `samia serve` runs the flows; `off` when Prefect workers run them (scaled out).
+    flows: FlowsMode = FlowsMode.WORKER
 
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None

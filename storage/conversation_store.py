@@ -1,4 +1,9 @@
-"""Conversation state in the database, compare-and-set on `version` across processes."""
+"""Conversation state in the database, compare-and-set on `version` across processes.
+
+Every turn loads and saves one row, so this store skips the ORM: its statements are
+built once, here, and run on a plain connection (measured: about a third of a turn's
+database time went to ORM bookkeeping for these two statements).
+"""
 
 from __future__ import annotations
 
@@ -9,72 +14,92 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bots.engine.store import StaleConversation, StoredConversation
 from storage.models import ConversationState
+
+_STATES: sa.Table = ConversationState.__table__  # type: ignore[assignment]
+_VALUES = ("conversation", "state", "context", "expires_at", "updated_at")
+
+_LOAD = sa.select(
+    _STATES.c.conversation,
+    _STATES.c.state,
+    _STATES.c.context,
+    _STATES.c.version,
+    _STATES.c.expires_at,
+).where(_STATES.c.key == sa.bindparam("row_key"))
+
+_UPDATE = (
+    sa.update(_STATES)
+    .where(
+        _STATES.c.key == sa.bindparam("row_key"),
+        _STATES.c.version == sa.bindparam("read_version"),
+    )
+    .values(
+        version=sa.bindparam("new_version", type_=sa.Integer),
+        **{name: sa.bindparam(f"new_{name}", type_=_STATES.c[name].type) for name in _VALUES},
+    )
+    .returning(_STATES.c.key)
+)
+
+
+def _insert(dialect: str) -> Any:
+    # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(_STATES)
+        .values(
+            key=sa.bindparam("row_key"),
+            version=1,
+            **{name: sa.bindparam(f"new_{name}", type_=_STATES.c[name].type) for name in _VALUES},
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(_STATES.c.key)
+    )
 
 
 class SqlConversationStore:
     """One row per conversation key; a save that lost the race raises StaleConversation."""
 
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], *, gate: asyncio.Lock | None = None
-    ) -> None:
+    def __init__(self, engine: AsyncEngine, *, gate: asyncio.Lock | None = None) -> None:
         """Use short transactions of our own; `gate` queues SQLite writers in this process."""
-        self._sessions = sessions
+        self._engine = engine
         self._gate = gate or contextlib.nullcontext()
+        self._insert = _insert(engine.dialect.name)
 
     async def load(self, key: str) -> StoredConversation | None:
         """The saved state of a key, or None."""
-        async with self._sessions() as session:
-            row = await session.get(ConversationState, key)
-            if row is None:
-                return None
-            return StoredConversation(
-                conversation=row.conversation or None,
-                state=row.state or None,
-                context=dict(row.context or {}),
-                version=row.version,
-                expires_at=row.expires_at,
-            )
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(_LOAD, {"row_key": key})).first()
+            await connection.rollback()
+        if row is None:
+            return None
+        return StoredConversation(
+            conversation=row.conversation or None,
+            state=row.state or None,
+            context=dict(row.context or {}),
+            version=row.version,
+            expires_at=row.expires_at,
+        )
 
     async def save(self, key: str, stored: StoredConversation, *, now: datetime) -> None:
         """Insert the first version, or update only if the version is still the one read."""
         values: dict[str, Any] = {
-            "conversation": stored.conversation or "",
-            "state": stored.state or "",
-            "context": stored.context,
-            "expires_at": stored.expires_at,
-            "updated_at": now,
+            "row_key": key,
+            "new_conversation": stored.conversation or "",
+            "new_state": stored.state or "",
+            "new_context": stored.context,
+            "new_expires_at": stored.expires_at,
+            "new_updated_at": now,
         }
-        async with self._gate, self._sessions() as session, session.begin():
-            if stored.version == 0:
-                changed = await self._insert(session, key, values)
-            else:
-                result = await session.execute(
-                    sa.update(ConversationState)
-                    .where(
-                        ConversationState.key == key,
-                        ConversationState.version == stored.version,
-                    )
-                    .values(version=stored.version + 1, **values)
-                    .returning(ConversationState.key)
-                )
-                changed = len(result.all())
+        if stored.version == 0:
+            statement = self._insert
+        else:
+            statement = _UPDATE
+            values |= {"read_version": stored.version, "new_version": stored.version + 1}
+        async with self._gate, self._engine.begin() as connection:
+            changed = len((await connection.execute(statement, values)).all())
         if changed != 1:
             raise StaleConversation(key)
         stored.version += 1
-
-    @staticmethod
-    async def _insert(session: AsyncSession, key: str, values: dict[str, Any]) -> int:
-        dialect = session.bind.dialect.name if session.bind else "sqlite"
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(ConversationState)
-            .values(key=key, version=1, **values)
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(ConversationState.key)
-        )
-        # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
-        return len((await session.execute(statement)).all())

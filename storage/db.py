@@ -13,6 +13,8 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 
+from storage import sqlite_inline
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -31,9 +33,9 @@ def _base_url(url: str | URL) -> URL:
 
 
 def async_url(url: str | URL) -> URL:
-    """The URL with the async driver (aiosqlite or psycopg)."""
+    """The URL with the async driver (sqlite3 in the event loop, or psycopg)."""
     parsed = _base_url(url)
-    driver = "aiosqlite" if parsed.get_backend_name() == "sqlite" else "psycopg"
+    driver = sqlite_inline.DRIVER if parsed.get_backend_name() == "sqlite" else "psycopg"
     return parsed.set(drivername=f"{parsed.get_backend_name()}+{driver}")
 
 
@@ -51,7 +53,7 @@ def ensure_sqlite_directory(url: str | URL) -> None:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
     """WAL, foreign keys, a busy timeout, and transactions that really begin at BEGIN.
 
     pysqlite's legacy mode starts a transaction only before DML, so a read-then-write
@@ -66,7 +68,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -79,7 +81,7 @@ def create_engine(url: str | URL, **kwargs: Any) -> Engine:
     ensure_sqlite_directory(url)
     engine = sa.create_engine(sync_url(url), **kwargs)
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)
     return engine
 
 
@@ -93,7 +95,8 @@ def create_async_db_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("pool_pre_ping", True)
     engine = create_async_engine(target, **kwargs)
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine.sync_engine)
+        # 0: a lock held by another process is waited for in the driver, off the loop.
+        _configure_sqlite(engine.sync_engine, busy_timeout_ms=0)
     return engine
 
 

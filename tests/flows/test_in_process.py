@@ -165,3 +165,32 @@ async def test_a_long_retry_after_goes_back_to_the_outbox_untried(world: World) 
         assert await process_outbox() == {"retry_later": 1}
 
     assert len(world.calendar.calls_to("create_event")) == 1
+
+
+async def test_samia_flows_work_expires_lapsed_holds_in_its_own_process(
+    database_url: str, tmp_path: Path
+) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    from hub.flow_worker import FlowWorkerProcess, WorkerState, settings_environment
+
+    hold_id = await asyncio.to_thread(seed_lapsed_hold, database_url)
+    settings = load_settings(database_url=database_url, var_dir=tmp_path)
+    # The child uses the session's local API rather than starting its own.
+    environment = settings_environment(settings) | {"PREFECT_API_URL": str(PREFECT_API_URL.value())}
+    worker = FlowWorkerProcess(settings, environment=environment)
+    await worker.start()
+    try:
+        deadline = time.monotonic() + 60
+        while worker.state is not WorkerState.READY:
+            assert time.monotonic() < deadline, "the worker never said it was ready"
+            await asyncio.sleep(0.1)
+        # expire-holds runs at start, then on its timer: the hold is released without us.
+        while await asyncio.to_thread(hold_status, database_url, hold_id) is BookingStatus.HELD:
+            assert time.monotonic() < deadline, "expire-holds never ran in the worker"
+            await asyncio.sleep(0.1)
+    finally:
+        await worker.stop(grace=20)
+
+    assert worker.restarts == 0
+    assert await asyncio.to_thread(hold_status, database_url, hold_id) is BookingStatus.EXPIRED

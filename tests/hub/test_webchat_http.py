@@ -113,7 +113,7 @@ def test_admin_api_needs_the_bearer_token(client: TestClient) -> None:
 
 
 def test_readers_pages_and_health(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/healthz").json() == {"status": "ok", "flows": "off"}
     assert client.get("/api/v1/readers").json() == [
         {"slug": "samia", "name": "Samia", "timezone": "Europe/London", "currency": "GBP"}
     ]

@@ -26,7 +26,7 @@ from bots.engine import (
 from domain.clock import FixedClock
 from domain.enums import Channel, Role
 from storage.conversation_store import SqlConversationStore
-from storage.db import create_async_db_engine, session_factory
+from storage.db import create_async_db_engine
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
@@ -162,7 +162,7 @@ async def test_events_of_one_chat_run_one_at_a_time_in_order() -> None:
 
 async def test_a_stale_save_from_another_process_is_refused(database_url: str) -> None:
     db = create_async_db_engine(database_url)
-    store = SqlConversationStore(session_factory(db))
+    store = SqlConversationStore(db)
     first = StoredConversation(conversation="greet", state="waiting")
     await store.save("k", first, now=NOW)
     mine, theirs = await store.load("k"), await store.load("k")
@@ -180,8 +180,8 @@ async def test_a_stale_save_from_another_process_is_refused(database_url: str) -
 async def test_two_processes_on_one_chat_never_both_win(database_url: str) -> None:
     db = create_async_db_engine(database_url)
     clock = FixedClock(NOW)
-    first = engine(clock, SqlConversationStore(session_factory(db)))
-    second = engine(clock, SqlConversationStore(session_factory(db)))
+    first = engine(clock, SqlConversationStore(db))
+    second = engine(clock, SqlConversationStore(db))
 
     replies = await asyncio.gather(first.handle(text("/count")), second.handle(text("/count")))
 
