@@ -201,6 +201,7 @@ def main() -> None:
         default="worker",
         help="SAMIA_FLOWS of the server: a child process (default), its own loop, or none",
     )
+    parser.add_argument("--server-log", help="write the server's stderr to this file")
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean seconds a person takes between messages"
     )
@@ -241,12 +242,13 @@ def main() -> None:
         "SAMIA_FLOWS": args.flows,
     }
     env.pop("SAMIA_SECRET_KEY")
+    server_log = open(args.server_log, "w") if args.server_log else subprocess.DEVNULL  # noqa: SIM115
     server = subprocess.Popen(
         [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
         env=env,
         cwd=Path(__file__).resolve().parents[1],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=server_log,
     )
     try:
         base = f"http://127.0.0.1:{port}"

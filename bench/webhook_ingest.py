@@ -58,7 +58,8 @@ def serve_fakes() -> None:
 
     with TelegramApiFake() as tg, SlackApiFake() as slack:
         print(json.dumps({"telegram": tg.url, "slack": slack.url}), flush=True)
-        sys.stdin.read()
+        with contextlib.suppress(KeyboardInterrupt):  # `stop` ends us with SIGINT
+            sys.stdin.read()
 
 
 def serve_bare(port: int) -> None:

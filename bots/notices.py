@@ -99,6 +99,6 @@ async def _view(uow: UnitOfWorkFactory, booking_id: UUID | None) -> BookingView 
     if booking_id is None:
         return None
     try:
-        return await booking_view(uow=uow(), booking_id=booking_id)
+        return await booking_view(uow=uow(read_only=True), booking_id=booking_id)
     except NotFound:
         return None

@@ -69,7 +69,7 @@ class OutboundNotifier:
 
     async def redeliver_waiting(self, limit: int = 100) -> int:
         """Try waiting notices again (their person may have written since); returns sent."""
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             due = await uow.outbox.list_by_prefix(
                 NOTICE_PREFIX,
                 statuses=[OutboxStatus.FAILED, OutboxStatus.PENDING],
@@ -116,14 +116,14 @@ class OutboundNotifier:
         }
         if not await self._delivery.claim(key, payload, interrupted_is_final=False):
             return await self._already(key)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             stored = await uow.outbox.get_by_key(key)
         queued_at = datetime.fromisoformat(stored.payload["queued_at"]) if stored else now
         return await self._send(key, role, person_id, notice, queued_at)
 
     async def _already(self, key: str) -> DeliveryReport:
         """The key was used before: say what became of it, send nothing."""
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             existing = await uow.outbox.get_by_key(key)
         status = existing.status if existing else None
         if status is OutboxStatus.DONE:
@@ -176,7 +176,7 @@ class OutboundNotifier:
         self, role: str, person_id: UUID
     ) -> tuple[list[Identity], Audience] | None:
         """The person's chat accounts (most recent first) and how they read."""
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             if role == CLIENT:
                 client = await uow.clients.get(person_id)
                 if client is None:

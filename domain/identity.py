@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from domain.clock import Clock
@@ -51,6 +51,21 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
 
+async def known_sender(*, uow: UnitOfWork, clock: Clock, sender: Sender) -> ResolvedSender | None:
+    """The sender, when nothing about them needs writing; None sends the caller to
+    `resolve_sender`. Most messages come from known accounts, and a read-only unit of work
+    takes no write lock (SQLite has one for all processes).
+    """
+    async with uow:
+        identity = await uow.identities.find(
+            sender.channel, sender.workspace, sender.external_user_id
+        )
+        if identity is None or _worth_saving(identity, _touched(identity, sender, clock.now())):
+            return None
+        client = await uow.clients.get(identity.client_id) if identity.client_id else None
+    return ResolvedSender(identity=identity, client=client, is_new=False)
+
+
 async def resolve_sender(
     *, uow: UnitOfWork, clock: Clock, sender: Sender, default_timezone: str = "UTC"
 ) -> ResolvedSender:
@@ -87,12 +102,7 @@ async def resolve_sender(
             )
             await uow.identities.add(identity)
         else:
-            touched = replace(
-                identity,
-                last_inbound_at=now,
-                locale=sender.locale or identity.locale,
-                chat_id=sender.chat_id or identity.chat_id,
-            )
+            touched = _touched(identity, sender, now)
             if _worth_saving(identity, touched):
                 await uow.identities.save(touched)
                 identity = touched
@@ -171,6 +181,16 @@ async def update_client_contact(
         await uow.clients.save(client)
         await uow.commit()
     return client
+
+
+def _touched(identity: Identity, sender: Sender, now: datetime) -> Identity:
+    """The identity as this message leaves it."""
+    return replace(
+        identity,
+        last_inbound_at=now,
+        locale=sender.locale or identity.locale,
+        chat_id=sender.chat_id or identity.chat_id,
+    )
 
 
 def _worth_saving(stored: Identity, touched: Identity) -> bool:

@@ -88,10 +88,14 @@ async def build_deps(
     policy: RunPolicy | None = None,
 ) -> FlowDeps:
     """Open the database and pick providers from settings; channels only when no notifier given."""
+    from storage.db import WriterRole
     from storage.uow import Database
 
     clock = clock or SystemClock()
-    database = Database.from_url(settings.database_url, clock=clock)
+    # Flows are background work: on one SQLite file they let chat turns write first.
+    database = Database.from_url(
+        settings.database_url, clock=clock, writer_role=WriterRole.BACKGROUND
+    )
     closers: list[Closer] = [database.dispose]
     if notifier is None:
         lazy = _ChannelNotifier(settings, database.uow_factory, clock)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import re
 import time
 from collections.abc import AsyncIterator
@@ -23,6 +22,7 @@ from hub import api, booking_routes
 from hub.channels import ChannelHub, ChannelOptions
 from hub.dispatcher import DispatcherOptions, FlowDispatcher, start_dispatcher
 from hub.flow_worker import FlowWorkerProcess, WorkerState
+from hub.gc_tuning import keep_full_collections_rare
 from hub.runtime import Runtime, build_runtime
 from hub.settings import FlowsMode, Settings
 
@@ -80,7 +80,7 @@ def create_app(
                 await worker.start()
             app.state.dispatcher, app.state.flow_worker = dispatcher, worker
             if owned:
-                _tune_garbage_collector()
+                keep_full_collections_rare()
             yield
         finally:
             if worker is not None:
@@ -169,20 +169,6 @@ def _flows_state(app: FastAPI) -> str:
     if dispatcher is not None:
         return (WorkerState.READY if dispatcher.ready.is_set() else WorkerState.STARTING).value
     return "off"
-
-
-def _tune_garbage_collector() -> None:
-    """Keep full garbage collections, which stall every webhook acknowledgement, rare.
-
-    Measured with bench/webhook_ingest.py: a full collection of a started hub's ~400k
-    objects pauses the event loop for 150-280 ms, and with the default thresholds one ran
-    every few seconds under load. What start-up built lives as long as the process, so it
-    is frozen out of the scans; the thresholds make the young generations absorb the
-    short-lived garbage of each request and turn (full collections every few minutes).
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 20, 50)
 
 
 _TEMPLATES = Environment(loader=FileSystemLoader(WEB), autoescape=select_autoescape(["html"]))

@@ -23,12 +23,16 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from hub.gc_tuning import keep_full_collections_rare
 from hub.settings import Settings
 
 log = logging.getLogger(__name__)
 
 READY_LINE = "flows ready"
 RESTART_DELAYS = (1.0, 2.0, 5.0, 15.0, 60.0)  # seconds between restarts of a dying worker
+# Next to the web server the flows are background work: on a small machine the scheduler
+# gives chat turns and acknowledgements the CPU first (measured with bench/chat_turns.py).
+BACKGROUND_NICENESS = 10
 
 
 class WorkerState(StrEnum):
@@ -70,6 +74,7 @@ class FlowWorkerProcess:
             "flows",
             "work",
             "--stop-when-stdin-closes",
+            # f"--niceness={BACKGROUND_NICENESS}",
         ),
         environment: Mapping[str, str] | None = None,
     ) -> None:
@@ -165,6 +170,9 @@ async def run_flow_worker(settings: Settings, *, stop_when_stdin_closes: bool = 
     ready = asyncio.create_task(dispatcher.ready.wait())
     stopped = asyncio.create_task(stop.wait())
     await asyncio.wait({ready, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    # Prefect's start-up leaves a large heap; a full collection of it pauses the process,
+    # and a pause while a SQLite write is open stalls the web server's writers too.
+    keep_full_collections_rare()
     if dispatcher.ready.is_set():
         sys.stdout.write(f"{READY_LINE}\n")  # the line the supervising server waits for
         sys.stdout.flush()

@@ -13,7 +13,7 @@ from domain.booking.queries import list_readers
 from domain.clock import Clock, SystemClock
 from hub.settings import Settings
 from storage.conversation_store import SqlConversationStore
-from storage.db import write_gate
+from storage.db import WriterRole, write_gate
 from storage.uow import Database
 
 
@@ -30,7 +30,7 @@ class Runtime:
 
     async def refresh_reader_names(self) -> None:
         """Names the free-text parser recognises ('with Samia')."""
-        readers = await list_readers(uow=self.database.uow_factory())
+        readers = await list_readers(uow=self.database.uow_factory(read_only=True))
         self.deps.reader_names[:] = [r.name for r in readers]
 
     async def close(self) -> None:
@@ -41,7 +41,9 @@ class Runtime:
 async def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     """Open the database and build the engine; no network calls."""
     clock = clock or SystemClock()
-    database = Database.from_url(settings.database_url, clock=clock)
+    database = Database.from_url(
+        settings.database_url, clock=clock, writer_role=WriterRole.FOREGROUND
+    )
     deps = ChatDeps(
         uow=database.uow_factory,
         clock=clock,

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
+import os
 import weakref
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -114,21 +118,93 @@ def session_factory(
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
-_WRITE_GATES: weakref.WeakKeyDictionary[Engine, asyncio.Lock] = weakref.WeakKeyDictionary()
+class WriterRole(StrEnum):
+    """How a process's SQLite writers rank against other processes' on one database file."""
+
+    FOREGROUND = "foreground"  # answers people (the web server): never waits to be polite
+    BACKGROUND = "background"  # works behind them (the flows worker): lets them go first
 
 
-def write_gate(engine: AsyncEngine) -> asyncio.Lock | None:
+class WriteGate(asyncio.Lock):
+    """SQLite's one writer: queued in this process, and ranked against other processes.
+
+    In one process the asyncio queue hands the database over the moment it is free. Across
+    processes SQLite has no queue at all: waiting writers poll, and a busy background
+    worker can keep winning the lock while chat turns wait (measured with
+    bench/chat_turns.py: 300-700 ms stalls). So a foreground process holds a shared lock on
+    a sidecar file (`<database>-writers`) while any of its writers is queued or running,
+    and a background process starts a write only when it could take that file
+    exclusively, i.e. when no foreground writer is waiting, for at most `patience` seconds.
+    """
+
+    def __init__(self, sidecar: Path | None) -> None:
+        """`sidecar` is the ranking file next to the database (None: in-memory database)."""
+        super().__init__()
+        self._sidecar = sidecar
+        self._role: WriterRole | None = None
+        self._fd: int | None = None
+        self._announced = False
+        self.patience = 0.25
+
+    def rank(self, role: WriterRole) -> None:
+        """Take part in the ranking as `role` (a process with no role ignores it)."""
+        if self._sidecar is None:
+            return
+        if self._fd is None:
+            self._fd = os.open(self._sidecar, os.O_RDWR | os.O_CREAT, 0o600)
+        self._role = role
+
+    async def acquire(self) -> Literal[True]:
+        """Queue in this process, then announce (foreground) or give way (background)."""
+        await super().acquire()
+        if self._fd is None:
+            return True
+        if self._role is WriterRole.FOREGROUND and not self._announced:
+            with contextlib.suppress(BlockingIOError):  # a probe in that instant: skip once
+                fcntl.flock(self._fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                self._announced = True
+        elif self._role is WriterRole.BACKGROUND:
+            await self._give_way(self._fd)
+        return True
+
+    def release(self) -> None:
+        """Hand over in this process; the last foreground writer withdraws its announcement."""
+        super().release()
+        if self._announced and self._fd is not None and not self._waiters:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            self._announced = False
+
+    async def _give_way(self, fd: int) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.patience  # background work must not starve
+        while loop.time() < deadline:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                await asyncio.sleep(0.002)
+                continue
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return
+
+
+_WRITE_GATES: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
+
+
+def write_gate(engine: AsyncEngine) -> WriteGate | None:
     """One in-process queue for SQLite writers; None on PostgreSQL (row locks suffice).
 
     SQLite has one writer at a time. Without a queue, concurrent writers in one process
-    wait in SQLite's busy handler, which sleeps in growing steps (up to 100 ms) and turns
-    a 2 ms transaction into a p99 of hundreds of milliseconds; an asyncio lock hands the
-    database over the moment it is free. Other processes still wait in the busy handler.
+    wait in a polling loop (see storage.sqlite_inline), which turns a 2 ms transaction into
+    a p99 of tens of milliseconds; an asyncio lock hands the database over the moment it is
+    free. Other processes are ranked by `WriteGate`.
     """
     if engine.dialect.name != "sqlite":
         return None
     sync = engine.sync_engine
     gate = _WRITE_GATES.get(sync)
     if gate is None:
-        gate = _WRITE_GATES[sync] = asyncio.Lock()
+        database = engine.url.database
+        in_file = database not in (None, "", ":memory:")
+        sidecar = Path(f"{database}-writers") if in_file else None
+        gate = _WRITE_GATES[sync] = WriteGate(sidecar)
     return gate

@@ -26,7 +26,7 @@ from domain.ports.storage import (
     ReaderRepository,
     ServiceRepository,
 )
-from storage.db import create_async_db_engine, session_factory, write_gate
+from storage.db import WriterRole, create_async_db_engine, session_factory, write_gate
 from storage.repositories import (
     SqlAvailabilityRepository,
     SqlBookingRepository,
@@ -57,10 +57,12 @@ class SqlUnitOfWork:
         *,
         clock: Clock | None = None,
         gate: asyncio.Lock | None = None,
+        read_only: bool = False,
     ) -> None:
         """Build the session and repositories; no connection is taken until the first statement."""
         self._session = sessions()
         self._gate = gate
+        self._read_only = read_only
         self._entered = False
         # Typed as the Protocols: they declare plain (invariant) attributes, and this also
         # makes mypy check every repository against its Protocol.
@@ -111,6 +113,8 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         """Flush and commit; PostgreSQL refusing an overlapping booking becomes SlotUnavailable."""
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit; ask for a writing one")
         with overlap_as_slot_unavailable():
             await self._session.commit()
 
@@ -121,11 +125,17 @@ class SqlUnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine, *, clock: Clock | None = None) -> None:
         """Keep the session maker and the clock that stamps created_at / updated_at."""
         self._sessions = session_factory(engine, write_intent=True)
+        self._readers = session_factory(engine)
         self._clock = clock
         self._gate = write_gate(engine)
 
-    def __call__(self) -> SqlUnitOfWork:
-        """A new, not yet entered, unit of work."""
+    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        """A new, not yet entered, unit of work; `read_only` ones take no write lock."""
+        if read_only:
+            # WAL readers never wait for writers, and holding the write lock to read would
+            # make every other process's writer wait for us (measured: 300 ms stalls of chat
+            # turns behind the flows worker's reads, bench/chat_turns.py).
+            return SqlUnitOfWork(self._readers, clock=self._clock, gate=None, read_only=True)
         return SqlUnitOfWork(self._sessions, clock=self._clock, gate=self._gate)
 
 
@@ -138,9 +148,24 @@ class Database:
         self.uow_factory = SqlUnitOfWorkFactory(engine, clock=clock)
 
     @classmethod
-    def from_url(cls, url: str | URL, *, clock: Clock | None = None, **engine_kwargs: Any) -> Self:
-        """Open a plain `sqlite://` or `postgresql://` URL (drivers are picked in storage.db)."""
-        return cls(create_async_db_engine(url, **engine_kwargs), clock=clock)
+    def from_url(
+        cls,
+        url: str | URL,
+        *,
+        clock: Clock | None = None,
+        writer_role: WriterRole | None = None,
+        **engine_kwargs: Any,
+    ) -> Self:
+        """Open a plain `sqlite://` or `postgresql://` URL (drivers are picked in storage.db).
+
+        `writer_role` ranks this process's writes against other processes on one SQLite
+        file (the web server first, the flows worker after it); PostgreSQL ignores it.
+        """
+        engine = create_async_db_engine(url, **engine_kwargs)
+        gate = write_gate(engine)
+        if gate is not None and writer_role is not None:
+            gate.rank(writer_role)
+        return cls(engine, clock=clock)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

@@ -114,7 +114,7 @@ async def _slots_for(turn: Turn[ChatDeps], day: date) -> Step:
         return await start(turn, turn.event)
     turn.ctx["day"] = day.isoformat()
     slots = await queries.free_slots(
-        uow=turn.deps.uow(),
+        uow=turn.deps.uow(read_only=True),
         now=turn.now,
         service_id=UUID(hex=turn.ctx["service_id"]),
         client_zone=turn.actor.timezone,

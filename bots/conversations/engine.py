@@ -45,17 +45,21 @@ class ChatIdentityResolver:
 
     async def _resolve(self, event: InboundEvent) -> Actor:
         """Look the sender up, creating a client on first contact."""
-        resolved = await identity.resolve_sender(
+        sender = identity.Sender(
+            channel=event.channel,
+            workspace=event.workspace,
+            external_user_id=event.user_ref,
+            display_name=event.display_name,
+            locale=event.locale,
+            chat_id=event.chat_id,
+        )
+        clock = self._deps.clock
+        resolved = await identity.known_sender(
+            uow=self._deps.uow(read_only=True), clock=clock, sender=sender
+        ) or await identity.resolve_sender(
             uow=self._deps.uow(),
-            clock=self._deps.clock,
-            sender=identity.Sender(
-                channel=event.channel,
-                workspace=event.workspace,
-                external_user_id=event.user_ref,
-                display_name=event.display_name,
-                locale=event.locale,
-                chat_id=event.chat_id,
-            ),
+            clock=clock,
+            sender=sender,
             default_timezone=_valid_zone(event.timezone) or self._deps.default_timezone,
         )
         ident, client = resolved.identity, resolved.client
@@ -72,7 +76,7 @@ class ChatIdentityResolver:
             )
         from domain.booking.queries import reader_profile
 
-        person = await reader_profile(uow=self._deps.uow(), reader_id=ident.reader_id)
+        person = await reader_profile(uow=self._deps.uow(read_only=True), reader_id=ident.reader_id)
         language = negotiate_language([ident.locale, *(person.languages if person else [])])
         zone = person.timezone if person else self._deps.default_timezone
         name = person.brand if person else ident.display_name

@@ -46,7 +46,7 @@ class State(StrEnum):
 async def list_bookings(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """Upcoming bookings, one button each."""
     upcoming = await queries.client_upcoming(
-        uow=turn.deps.uow(), client_id=turn.actor.person_id, now=turn.now
+        uow=turn.deps.uow(read_only=True), client_id=turn.actor.person_id, now=turn.now
     )
     if not upcoming:
         return Step.end(Reply(turn.t("You have no upcoming bookings."), choices=client_menu(turn)))
@@ -145,7 +145,7 @@ async def move_day(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
             return Step.stay(Reply(turn.t(parsed.error or "Which day?")))
         day = parsed.day
     slots = await queries.free_slots(
-        uow=turn.deps.uow(),
+        uow=turn.deps.uow(read_only=True),
         now=turn.now,
         service_id=UUID(hex=turn.ctx["service_id"]),
         client_zone=turn.actor.timezone,

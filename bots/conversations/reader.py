@@ -40,7 +40,7 @@ async def today(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     zone = ZoneInfo(turn.actor.timezone)
     start = datetime.combine(turn.now.astimezone(zone).date(), time(0), zone)
     agenda = await queries.reader_agenda(
-        uow=turn.deps.uow(),
+        uow=turn.deps.uow(read_only=True),
         reader_id=turn.actor.person_id,
         window=TimeWindow(start, start + timedelta(days=1)),
     )
@@ -62,7 +62,7 @@ async def today(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 async def upcoming(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """The next seven days."""
     agenda = await queries.reader_agenda(
-        uow=turn.deps.uow(),
+        uow=turn.deps.uow(read_only=True),
         reader_id=turn.actor.person_id,
         window=TimeWindow(turn.now, turn.now + timedelta(days=7)),
     )
@@ -97,7 +97,7 @@ async def attendance(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 async def summary(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """Sessions and revenue this week and this month."""
     numbers = await queries.reader_summary(
-        uow=turn.deps.uow(), reader_id=turn.actor.person_id, now=turn.now
+        uow=turn.deps.uow(read_only=True), reader_id=turn.actor.person_id, now=turn.now
     )
     text = turn.t(
         "This week: {sessions} sessions, {revenue}. "
@@ -112,7 +112,9 @@ async def summary(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 
 async def hours(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """Show weekly hours and how to change them."""
-    weekly = await schedule.weekly_hours(uow=turn.deps.uow(), reader_id=turn.actor.person_id)
+    weekly = await schedule.weekly_hours(
+        uow=turn.deps.uow(read_only=True), reader_id=turn.actor.person_id
+    )
     lines = [turn.t("Your weekly hours:")] + [
         f"• {format_weekday(h.weekday, turn.actor.language)} "
         f"{h.start.strftime('%H:%M')}–{h.end.strftime('%H:%M')}"

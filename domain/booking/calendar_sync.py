@@ -38,7 +38,7 @@ class SyncResult:
 
 async def calendar_readers(*, uow: UnitOfWorkFactory) -> list[UUID]:
     """Readers whose calendars might be synced (the resolver decides which really are)."""
-    async with uow() as u:
+    async with uow(read_only=True) as u:
         return [reader.id for reader in await u.readers.list_active()]
 
 
@@ -51,7 +51,7 @@ async def sync_reader_calendar(
     reader_id: UUID,
 ) -> SyncResult:
     """One incremental pass; conflicts are told before the cursor moves, so none is lost."""
-    async with uow() as u:
+    async with uow(read_only=True) as u:
         reader = await u.readers.get(reader_id)
         state = await u.external_refs.get(READER, reader_id, SYNC)
     if reader is None:
@@ -146,7 +146,7 @@ async def _clashes(
     future = [window for window in busy if window.window.end > now]
     if not future:
         return found
-    async with uow() as u:
+    async with uow(read_only=True) as u:
         for window in future:
             around = TimeWindow(window.window.start - _LONGEST_BOOKING, window.window.end)
             bookings = await u.bookings.for_reader(

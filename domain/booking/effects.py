@@ -55,7 +55,7 @@ async def next_effect_due(
     *, uow: UnitOfWorkFactory, kinds: tuple[OutboxKind, ...] = EFFECT_KINDS
 ) -> datetime | None:
     """When the next booking effect becomes due (None: nothing queued)."""
-    async with uow() as u:
+    async with uow(read_only=True) as u:
         return await u.outbox.next_due(kinds)
 
 
@@ -87,7 +87,7 @@ async def apply_effect(
 
 async def load_context(uow: UnitOfWorkFactory, booking_id: UUID) -> BookingContext | None:
     """The booking, its reader, client and service in one read."""
-    async with uow() as u:
+    async with uow(read_only=True) as u:
         booking = await u.bookings.get(booking_id)
         if booking is None:
             return None

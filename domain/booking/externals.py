@@ -111,7 +111,7 @@ def meeting_request(ctx: BookingContext, host: str) -> MeetingRequest:
 
 async def read_links(uow: UnitOfWorkFactory, booking_id: UUID) -> Externals:
     """The stored event and meeting links of a booking."""
-    async with uow() as u:
+    async with uow(read_only=True) as u:
         event = await u.external_refs.get(BOOKING, booking_id, CALENDAR)
         meeting = await u.external_refs.get(BOOKING, booking_id, MEETING)
     return Externals(event=event, meeting=meeting)

@@ -78,7 +78,7 @@ async def send_reminder(
     """Remind the client with the join link, if the booking is still the one reminded of."""
     now = clock.now()
     booking_id = UUID(entry.payload["booking_id"])
-    async with uow() as u:
+    async with uow(read_only=True) as u:
         booking = await u.bookings.get(booking_id)
         meeting = await u.external_refs.get(BOOKING, booking_id, MEETING)
     stale = (

@@ -72,8 +72,13 @@ class UnitOfWork(Protocol):
 class UnitOfWorkFactory(Protocol):
     """Makes a fresh unit of work per operation."""
 
-    def __call__(self) -> UnitOfWork:
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
         """A new, not yet entered, unit of work.
+
+        Args:
+            read_only: The work only reads. It then neither waits for nor holds the
+                database's write lock (SQLite has one for all processes), and `commit()`
+                is refused.
 
         Returns:
             The unit of work.
