@@ -28,7 +28,6 @@ from bots.language.messages import Msg
 from bots.outbound import Delivery, SendContext, redact
 from domain import contacts
 from domain.clock import Clock
-from domain.identity import Sender
 from domain.inbound import (
     RECOVERY_AGE,
     finish_delivery,
@@ -340,18 +339,10 @@ class TurnRunner:
         """A shared contact: keep the number on the client and say it was done."""
         if event.kind is not EventKind.CONTACT or not event.phone:
             return
-        sender = Sender(
-            channel=event.channel,
-            workspace=event.workspace,
-            external_user_id=event.user_ref,
-            display_name=event.display_name,
-            locale=event.locale,
-            chat_id=event.chat_id,
-        )
         saved = await contacts.save_shared_phone(
             uow=self._uow,
             clock=self._clock,
-            sender=sender,
+            sender=event.sender,
             phone=event.phone,
             default_timezone=self._default_timezone,
         )

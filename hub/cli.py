@@ -319,14 +319,9 @@ def flows_run(
 @flows_app.command("work")
 def flows_work(
     stop_when_stdin_closes: Annotated[bool, typer.Option(hidden=True)] = False,
-    niceness: Annotated[int, typer.Option(hidden=True, min=0, max=19)] = 0,
 ) -> None:
     """Run the flows continuously: booking effects as they come, the rest on timers."""
     import asyncio
-    import os
-
-    if niceness:
-        os.nice(niceness)  # Prefect's local API, started below, inherits it
 
     from hub.flow_worker import run_flow_worker
 

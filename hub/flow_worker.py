@@ -30,9 +30,6 @@ log = logging.getLogger(__name__)
 
 READY_LINE = "flows ready"
 RESTART_DELAYS = (1.0, 2.0, 5.0, 15.0, 60.0)  # seconds between restarts of a dying worker
-# Next to the web server the flows are background work: on a small machine the scheduler
-# gives chat turns and acknowledgements the CPU first (measured with bench/chat_turns.py).
-BACKGROUND_NICENESS = 10
 
 
 class WorkerState(StrEnum):
@@ -74,7 +71,6 @@ class FlowWorkerProcess:
             "flows",
             "work",
             "--stop-when-stdin-closes",
-            # f"--niceness={BACKGROUND_NICENESS}",
         ),
         environment: Mapping[str, str] | None = None,
     ) -> None:

@@ -45,14 +45,7 @@ class ChatIdentityResolver:
 
     async def _resolve(self, event: InboundEvent) -> Actor:
         """Look the sender up, creating a client on first contact."""
-        sender = identity.Sender(
-            channel=event.channel,
-            workspace=event.workspace,
-            external_user_id=event.user_ref,
-            display_name=event.display_name,
-            locale=event.locale,
-            chat_id=event.chat_id,
-        )
+        sender = event.sender
         clock = self._deps.clock
         resolved = await identity.known_sender(
             uow=self._deps.uow(read_only=True), clock=clock, sender=sender

@@ -9,6 +9,7 @@ from typing import Any
 
 from bots.engine.actions import Action, InvalidAction
 from domain.enums import Channel
+from domain.identity import Sender
 
 
 class EventKind(StrEnum):
@@ -46,6 +47,18 @@ class InboundEvent:
     def conversation_key(self) -> str:
         """One conversation per person per chat per channel (PTB's per-chat, per-user key)."""
         return f"{self.channel}:{self.workspace}:{self.chat_id}:{self.user_ref}"
+
+    @property
+    def sender(self) -> Sender:
+        """The chat account that sent this, as the domain's identity rules see it."""
+        return Sender(
+            channel=self.channel,
+            workspace=self.workspace,
+            external_user_id=self.user_ref,
+            display_name=self.display_name,
+            locale=self.locale,
+            chat_id=self.chat_id,
+        )
 
     @classmethod
     def from_text(
