@@ -311,3 +311,37 @@ class TestUnitOfWork:
 
 def _hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
+
+
+class TestInboundDeliveries:
+    async def test_a_batch_records_new_ids_once_and_reports_every_repeat(
+        self, db: Database
+    ) -> None:
+        async with db.uow_factory() as uow:
+            await uow.inbound.record_many([("telegram", "1", {"n": 1})], NOW)
+            await uow.commit()
+
+        async with db.uow_factory() as uow:
+            fresh = await uow.inbound.record_many(
+                [
+                    ("telegram", "1", {"n": 1}),  # recorded before
+                    ("telegram", "2", {"n": 2}),
+                    ("slack", "2", {"n": 2}),  # same id, another provider: new
+                    ("telegram", "2", {"n": 2}),  # repeated within the batch
+                ],
+                NOW,
+            )
+            await uow.commit()
+
+        assert fresh == [False, True, True, False]
+
+    async def test_a_batch_larger_than_one_statement_is_recorded_whole(self, db: Database) -> None:
+        deliveries = [("meta", f"mid.{n}", {"n": n}) for n in range(1_500)]
+        async with db.uow_factory() as uow:
+            fresh = await uow.inbound.record_many(deliveries, NOW)
+            await uow.commit()
+        async with db.uow_factory() as uow:
+            again = await uow.inbound.record_many(deliveries[-3:], NOW)
+
+        assert fresh == [True] * 1_500
+        assert again == [False] * 3
