@@ -121,5 +121,7 @@ def test_readers_pages_and_health(client: TestClient) -> None:
     assert page.status_code == 200
     assert "Tarot with heart" in page.text
     assert client.get("/r/nobody").status_code == 404
-    assert "/api/v1/chat" in client.get("/chat").text
+    page = client.get("/chat").text
+    assert "/api/v1/chat" in page
+    assert "/messages" in page  # the page collects later notices (confirmations, reminders)
     assert "samia_chat_turns_total" in client.get("/metrics").text
