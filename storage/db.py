@@ -164,7 +164,11 @@ class WriteGate(asyncio.Lock):
                 fcntl.flock(self._fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
                 self._announced = True
         elif self._role is WriterRole.BACKGROUND:
-            await self._give_way(self._fd)
+            try:
+                await self._give_way(self._fd)
+            except BaseException:  # cancelled while giving way: the caller never got the gate
+                self.release()
+                raise
         return True
 
     def release(self) -> None:

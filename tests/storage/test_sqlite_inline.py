@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
 from storage import sqlite_inline
-from storage.db import create_async_db_engine
+from storage.db import WriterRole, create_async_db_engine, write_gate
 
 
 @pytest.fixture
@@ -88,3 +88,34 @@ async def test_a_lock_that_is_never_released_fails_after_the_busy_timeout(
     await engine.dispose()
     other.execute("ROLLBACK")
     other.close()
+
+
+async def test_a_background_writer_gives_way_while_the_web_server_is_writing(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path}/ranked.db"
+    web = create_async_db_engine(url)
+    worker_side = create_async_db_engine(url)  # stands in for the worker's process
+    web_gate, worker_gate = write_gate(web), write_gate(worker_side)
+    assert web_gate is not None
+    assert worker_gate is not None
+    web_gate.rank(WriterRole.FOREGROUND)
+    worker_gate.rank(WriterRole.BACKGROUND)
+    worker_gate.patience = 5.0
+
+    async with web_gate:  # a chat turn is writing...
+        waiting = asyncio.create_task(worker_gate.acquire())
+        await asyncio.sleep(0.2)
+        assert not waiting.done()  # ...so the worker does not start
+    await asyncio.wait_for(waiting, 2)  # and starts as soon as the turn is done
+    worker_gate.release()
+
+    async with web_gate:  # cancelled while giving way, the worker keeps no gate
+        waiting = asyncio.create_task(worker_gate.acquire())
+        await asyncio.sleep(0.05)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+    assert not worker_gate.locked()
+    await web.dispose()
+    await worker_side.dispose()
