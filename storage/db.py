@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import os
+import sys
 import weakref
 from enum import StrEnum
 from pathlib import Path
@@ -18,6 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 
 from storage import sqlite_inline
+
+if sys.platform != "win32":  # no flock on Windows: writers there are only queued in-process
+    import fcntl
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -148,7 +151,7 @@ class WriteGate(asyncio.Lock):
 
     def rank(self, role: WriterRole) -> None:
         """Take part in the ranking as `role` (a process with no role ignores it)."""
-        if self._sidecar is None:
+        if self._sidecar is None or sys.platform == "win32":  # no flock there: plain queueing
             return
         if self._fd is None:
             self._fd = os.open(self._sidecar, os.O_RDWR | os.O_CREAT, 0o600)
