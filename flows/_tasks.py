@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from collections import Counter, defaultdict
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext, TaskRunContext
 from prefect.tasks import exponential_backoff
 
-from domain.booking.effects import apply_effect, effect_group, record_failure
+from domain.booking.effects import apply_effect, claim_effects, effect_group, record_failure
 from domain.booking.externals import EffectResult
+from domain.enums import OutboxKind
 from domain.errors import TransientConnectorError
 from domain.models import OutboxEntry
 from flows._deps import FlowDeps, RunPolicy, current_deps
@@ -88,6 +90,23 @@ async def apply_booking_effect(entry: OutboxEntry) -> EffectResult:
     except TransientConnectorError as exc:
         await wait_out_retry_after(exc, deps.policy)
         raise
+
+
+async def claim_and_run(
+    kinds: tuple[OutboxKind, ...], *, limit: int, lease_seconds: int
+) -> dict[str, int]:
+    """One run's batch: claim the due rows of these kinds, then carry each one out."""
+    deps = await current_deps()
+    entries = await claim_effects(
+        uow=deps.uow,
+        clock=deps.clock,
+        limit=limit,
+        lease=timedelta(seconds=lease_seconds),
+        kinds=kinds,
+    )
+    if not entries:
+        return {}
+    return await run_rows(deps, entries)
 
 
 async def run_rows(deps: FlowDeps, entries: list[OutboxEntry]) -> dict[str, int]:

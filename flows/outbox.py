@@ -7,14 +7,11 @@ are claimed again by the next run: that is the sweep.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from prefect import flow
 from pydantic import BaseModel, Field
 
-from domain.booking.effects import EFFECT_KINDS, claim_effects
-from flows._deps import current_deps
-from flows._tasks import FLOW_OPTIONS, run_rows
+from domain.booking.effects import EFFECT_KINDS
+from flows._tasks import FLOW_OPTIONS, claim_and_run
 
 
 class OutboxBatch(BaseModel):
@@ -32,14 +29,4 @@ class OutboxBatch(BaseModel):
 async def process_outbox(batch: OutboxBatch | None = None) -> dict[str, int]:
     """Claim due calendar / meeting / message / reminder rows and carry each one out."""
     batch = batch or OutboxBatch()
-    deps = await current_deps()
-    entries = await claim_effects(
-        uow=deps.uow,
-        clock=deps.clock,
-        limit=batch.limit,
-        lease=timedelta(seconds=batch.lease_seconds),
-        kinds=EFFECT_KINDS,
-    )
-    if not entries:
-        return {}
-    return await run_rows(deps, entries)
+    return await claim_and_run(EFFECT_KINDS, limit=batch.limit, lease_seconds=batch.lease_seconds)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from prefect import flow
 from pydantic import BaseModel, Field
 
-from domain.booking.effects import claim_effects
 from domain.booking.reminders import REMINDER_KINDS
-from flows._deps import current_deps
-from flows._tasks import FLOW_OPTIONS, run_rows
+from flows._tasks import FLOW_OPTIONS, claim_and_run
 
 
 class ReminderBatch(BaseModel):
@@ -26,14 +22,4 @@ class ReminderBatch(BaseModel):
 async def send_reminders(batch: ReminderBatch | None = None) -> dict[str, int]:
     """Send the reminders that came due; moved or cancelled bookings' reminders are dropped."""
     batch = batch or ReminderBatch()
-    deps = await current_deps()
-    entries = await claim_effects(
-        uow=deps.uow,
-        clock=deps.clock,
-        limit=batch.limit,
-        lease=timedelta(seconds=batch.lease_seconds),
-        kinds=REMINDER_KINDS,
-    )
-    if not entries:
-        return {}
-    return await run_rows(deps, entries)
+    return await claim_and_run(REMINDER_KINDS, limit=batch.limit, lease_seconds=batch.lease_seconds)

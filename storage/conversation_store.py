@@ -20,7 +20,11 @@ from bots.engine.store import StaleConversation, StoredConversation
 from storage.models import ConversationState
 
 _STATES: sa.Table = ConversationState.__table__  # type: ignore[assignment]
-_VALUES = ("conversation", "state", "context", "expires_at", "updated_at")
+# What every save writes, bound as `new_<column>` (the column names are taken by SET).
+_NEW_VALUES = {
+    name: sa.bindparam(f"new_{name}", type_=_STATES.c[name].type)
+    for name in ("conversation", "state", "context", "expires_at", "updated_at")
+}
 
 _LOAD = sa.select(
     _STATES.c.conversation,
@@ -36,10 +40,7 @@ _UPDATE = (
         _STATES.c.key == sa.bindparam("row_key"),
         _STATES.c.version == sa.bindparam("read_version"),
     )
-    .values(
-        version=sa.bindparam("new_version", type_=sa.Integer),
-        **{name: sa.bindparam(f"new_{name}", type_=_STATES.c[name].type) for name in _VALUES},
-    )
+    .values(version=sa.bindparam("new_version", type_=sa.Integer), **_NEW_VALUES)
     .returning(_STATES.c.key)
 )
 
@@ -49,11 +50,7 @@ def _insert(dialect: str) -> Any:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
         insert(_STATES)
-        .values(
-            key=sa.bindparam("row_key"),
-            version=1,
-            **{name: sa.bindparam(f"new_{name}", type_=_STATES.c[name].type) for name in _VALUES},
-        )
+        .values(key=sa.bindparam("row_key"), version=1, **_NEW_VALUES)
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(_STATES.c.key)
     )
