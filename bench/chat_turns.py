@@ -130,6 +130,30 @@ def wait_until_serving(base: str, *, flows_wanted: bool, seconds: float = 120.0)
     raise SystemExit(f"the server at {base} was not ready within {seconds:.0f} s")
 
 
+def process_role(command: str) -> str:
+    return "flows worker" if "flows" in command else "Prefect API"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU the process has used so far (from /proc, in clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(server_pid: int) -> dict[int, float]:
+    return {pid: cpu_seconds(pid) for pid in [server_pid, *descendants(server_pid)]}
+
+
+def cpu_per_turn(before: dict[int, float], server_pid: int, turns: int) -> str:
+    """CPU each server process spent per turn during a phase: where the capacity goes."""
+    after = cpu_snapshot(server_pid)
+    parts = []
+    for pid, used in after.items():
+        name = "web" if pid == server_pid else process_role(child_name(pid))
+        parts.append(f"{name} {(used - before.get(pid, 0.0)) * 1000 / turns:.1f} ms")
+    return "CPU per turn: " + ", ".join(parts)
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -254,6 +278,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         wait_until_serving(base, flows_wanted=args.flows != "off")
         asyncio.run(http_conversations(base, 20, 10, offset=1_000_000))  # warm-up
+        before = cpu_snapshot(server.pid)
         turns, rate = asyncio.run(
             http_conversations(
                 base, args.http_conversations, args.concurrency, offset=0, think=args.think
@@ -265,6 +290,8 @@ def main() -> None:
             f"{len(turns)} turns, p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, "
             f"{rate:.1f} conversations/s"
         )
+        print(f"  {cpu_per_turn(before, server.pid, len(turns))}")
+        before = cpu_snapshot(server.pid)
         turns, rate = asyncio.run(
             http_conversations(
                 base, args.http_conversations, args.concurrency, offset=100_000, think=0.0
@@ -276,6 +303,7 @@ def main() -> None:
             f"{rate:.1f} conversations/s, {len(turns) / (args.http_conversations / rate):.0f} "
             "turns/s"
         )
+        print(f"  {cpu_per_turn(before, server.pid, len(turns))}")
         print(f"server peak RSS: {peak_rss_mb(server.pid):.0f} MB (the web process)")
         for child in descendants(server.pid):
             print(f"  and its child {child_name(child)}: peak RSS {peak_rss_mb(child):.0f} MB")
