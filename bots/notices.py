@@ -1,9 +1,8 @@
 """A Notice (kind + raw values) rendered as a Reply in the recipient's language and zone.
 
 Booking notices reuse the catalog messages the conversations already send (`Msg.BOOKED`,
-`Msg.REMINDER`, ...), so they read the same in English and Arabic. The two reader alerts
-have no catalog entry yet: they go through the translator too and show in English until
-the language owner adds `CALENDAR_CONFLICT` / `RECONNECT_ACCOUNT` to `Msg` and the .po files.
+`Msg.REMINDER`, ...), so they read the same in English and Arabic; the reader alerts
+(`Msg.CALENDAR_CONFLICT`, `Msg.RECONNECT_ACCOUNT`) are in the same catalogs.
 """
 
 from __future__ import annotations
@@ -20,13 +19,6 @@ from domain.booking.queries import BookingView, booking_view
 from domain.errors import NotFound
 from domain.ports.notify import Notice, NoticeKind
 from domain.ports.storage import UnitOfWorkFactory
-
-CALENDAR_CONFLICT = (
-    "An event in your calendar now overlaps {service} on {when} (#{reference}). "
-    "Please check your calendar."
-)
-RECONNECT_ACCOUNT = "Your {provider} connection stopped working. Please reconnect it: {url}"
-RECONNECT_ACCOUNT_NO_URL = "Your {provider} connection stopped working. Please reconnect it."
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +79,11 @@ def _headline(
         )
         return t(Msg.CANCELLED, fee_text=fee_text)
     if kind is NoticeKind.CALENDAR_CONFLICT:
-        return t(CALENDAR_CONFLICT, **values)
+        return t(Msg.CALENDAR_CONFLICT, **values)
     provider = params.get("provider", "")
     if params.get("url"):
-        return t(RECONNECT_ACCOUNT, provider=provider, url=params["url"])
-    return t(RECONNECT_ACCOUNT_NO_URL, provider=provider)
+        return t(Msg.RECONNECT_ACCOUNT, provider=provider, url=params["url"])
+    return t(Msg.RECONNECT_ACCOUNT_NO_URL, provider=provider)
 
 
 async def _view(uow: UnitOfWorkFactory, booking_id: UUID | None) -> BookingView | None:

@@ -135,6 +135,14 @@ class Msg(StrEnum):
     TIME_OFF_ADDED = "Time off added for {day}."
     HOURS_SET = "Hours for {weekday} set to {start}–{end}."
 
+    # Reader alerts from the flows.
+    CALENDAR_CONFLICT = (
+        "An event in your calendar now overlaps {service} on {when} (#{reference}). "
+        "Please check your calendar."
+    )
+    RECONNECT_ACCOUNT = "Your {provider} connection stopped working. Please reconnect it: {url}"
+    RECONNECT_ACCOUNT_NO_URL = "Your {provider} connection stopped working. Please reconnect it."
+
     # Generic.
     DONE = "Done."
     ERROR = "Something went wrong on our side. Nothing was changed; please try again."

@@ -16,7 +16,7 @@ from domain.models import Booking
 from domain.ports.notify import Notice, NoticeKind
 from tests.bots.channels.conftest import Hub
 from tests.bots.channels.drivers import MetaDriver, TelegramDriver, WebDriver
-from tests.support.factories import unique
+from tests.support.factories import make_reader, seed, unique
 
 FRIDAY_11 = datetime(2026, 11, 27, 11, 0, tzinfo=UTC)
 
@@ -225,3 +225,28 @@ async def test_a_reader_gets_alerts_on_their_linked_chat(hub: Hub) -> None:
 
     assert (report.delivered, report.channel) == (True, Channel.TELEGRAM)
     assert "reconnect it: https://hub.example/connect" in hub.tg.sent(9009)[-1]["text"]
+
+
+async def test_an_arabic_speaking_reader_gets_alerts_in_arabic(hub: Hub) -> None:
+    from domain.identity import create_link_code
+
+    layla = make_reader(name="Layla", timezone="Asia/Dubai", currency="AED", languages=["ar"])
+    await seed(hub.runtime.database.uow_factory, layla)
+    code = await create_link_code(
+        uow=hub.runtime.database.uow_factory(), clock=hub.clock, reader_id=layla.id
+    )
+    chat = TelegramDriver(hub, chat_id=9010)
+    await chat.say(f"/link {code}")
+
+    await notifier(hub).notify_reader(
+        reader_id=layla.id,
+        idempotency_key="reconnect-zoom",
+        notice=Notice(
+            NoticeKind.RECONNECT_ACCOUNT, {"provider": "Zoom", "url": "https://hub.example/c"}
+        ),
+    )
+
+    text = hub.tg.sent(9010)[-1]["text"]
+    assert text.startswith("توقّف اتصال")
+    assert "https://hub.example/c" in text
+    assert "reconnect" not in text
