@@ -12,8 +12,8 @@ from bots.conversations.common import Conv, choice, client_menu, day_label, pric
 from bots.conversations.deps import ChatDeps
 from bots.engine import Action, Reply, Turn
 from bots.language import Msg, format_time, format_when, parse_intent
-from domain.booking.availability import Slot
 from domain.booking.queries import client_profile
+from domain.booking.windows import Slot
 from domain.enums import Channel, PricingModel
 from domain.models import Booking, Reader, Service
 

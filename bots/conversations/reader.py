@@ -14,7 +14,7 @@ from bots.engine import Conversation, InboundEvent, Reply, Step, Turn
 from bots.language import format_time, format_weekday, format_when
 from domain import errors
 from domain.booking import queries, schedule, service
-from domain.booking.availability import TimeWindow
+from domain.booking.windows import TimeWindow
 from domain.enums import BookingStatus, Role
 
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from connectors.calendar.ids import is_our_event_id
-from domain.booking.availability import TimeWindow
+from domain.booking.windows import TimeWindow
 from domain.ports.calendar import CalendarEventRef, ExternalBusy, SessionEvent
 
 # Private extended properties are visible only to our app; they let sync recognise our

@@ -13,7 +13,7 @@ from typing import Any
 
 from connectors.calendar.ids import event_id_for, is_our_event_id
 from connectors.errors import ConnectorError, PermanentConnectorError
-from domain.booking.availability import TimeWindow
+from domain.booking.windows import TimeWindow
 from domain.ports.calendar import CalendarEventRef, CalendarSync, ExternalBusy, SessionEvent
 
 __all__ = ["FakeCalendar", "FakeCalendarCall", "FakeCalendarEvent"]

@@ -42,7 +42,7 @@ from connectors.errors import (
     TransientConnectorError,
 )
 from connectors.settings import GoogleSettings
-from domain.booking.availability import TimeWindow
+from domain.booking.windows import TimeWindow
 from domain.ports.calendar import (
     CalendarEventRef,
     CalendarSync,

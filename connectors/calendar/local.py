@@ -8,7 +8,7 @@ stable references and there is nothing external to read.
 from __future__ import annotations
 
 from connectors.calendar.ids import event_id_for
-from domain.booking.availability import TimeWindow
+from domain.booking.windows import TimeWindow
 from domain.ports.calendar import CalendarEventRef, CalendarSync, SessionEvent
 
 __all__ = ["LOCAL_CURSOR", "LocalCalendar"]

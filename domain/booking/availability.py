@@ -7,25 +7,25 @@ they happen, and slots are generated on the UTC timeline so every slot is a dist
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from math import ceil, floor
-from typing import overload
 from zoneinfo import ZoneInfo
 
+from domain.booking.windows import (
+    BusyIndex,
+    Slot,
+    TimeWindow,
+    as_utc,
+    index_near,
+    merge_windows,
+    subtract_windows,
+)
 from domain.enums import AvailabilityExceptionKind as ExceptionKind
 
 MIDNIGHT = time(0)
 _ONE_DAY = timedelta(days=1)
-
-
-def _utc(value: datetime, name: str) -> datetime:
-    """Reject naive datetimes (a wall time without a zone is a caller bug) and normalise to UTC."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware (UTC), got naive {value.isoformat()}")
-    return value.astimezone(UTC)
 
 
 def _check_clock_range(start: time, end: time, owner: str) -> None:
@@ -43,32 +43,6 @@ def _check_duration(duration: timedelta) -> None:
     """A zero or negative reading length would make every window 'fit'."""
     if duration <= timedelta(0):
         raise ValueError(f"duration must be positive, got {duration}")
-
-
-@dataclass(frozen=True, slots=True)
-class TimeWindow:
-    """A half-open [start, end) span of real time, kept in UTC so comparisons never need a zone."""
-
-    start: datetime
-    end: datetime
-
-    def __post_init__(self) -> None:
-        """Normalise to UTC and refuse naive or inverted windows."""
-        start = _utc(self.start, "TimeWindow.start")
-        end = _utc(self.end, "TimeWindow.end")
-        if end < start:
-            raise ValueError(f"TimeWindow end {end.isoformat()} before start {start.isoformat()}")
-        object.__setattr__(self, "start", start)
-        object.__setattr__(self, "end", end)
-
-    def overlaps(self, other: TimeWindow) -> bool:
-        """Half-open overlap, so back-to-back windows do not collide (empty windows never do)."""
-        return max(self.start, other.start) < min(self.end, other.end)
-
-    @property
-    def duration(self) -> timedelta:
-        """Real elapsed time, which differs from the wall-clock span on DST days."""
-        return self.end - self.start
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,99 +99,9 @@ class SchedulingPolicy:
             raise ValueError("SchedulingPolicy.slot_step must be positive")
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """One bookable reading offered to a client, in UTC."""
-
-    starts_at: datetime
-    ends_at: datetime
-
-    def __post_init__(self) -> None:
-        """Normalise to UTC and refuse naive or empty slots."""
-        starts_at = _utc(self.starts_at, "Slot.starts_at")
-        ends_at = _utc(self.ends_at, "Slot.ends_at")
-        if ends_at <= starts_at:
-            raise ValueError("Slot must end after it starts")
-        object.__setattr__(self, "starts_at", starts_at)
-        object.__setattr__(self, "ends_at", ends_at)
-
-    @property
-    def window(self) -> TimeWindow:
-        """The slot as a window, e.g. to re-check it with is_bookable."""
-        return TimeWindow(self.starts_at, self.ends_at)
-
-
-def _merge(windows: Iterable[TimeWindow]) -> list[TimeWindow]:
-    """Union of windows, sorted; touching windows join because [a,b)+[b,c) is [a,c)."""
-    merged: list[TimeWindow] = []
-    for window in sorted((w for w in windows if w.start < w.end), key=lambda w: w.start):
-        if merged and window.start <= merged[-1].end:
-            if window.end > merged[-1].end:
-                merged[-1] = TimeWindow(merged[-1].start, window.end)
-        else:
-            merged.append(window)
-    return merged
-
-
-def _subtract(base: list[TimeWindow], cuts: list[TimeWindow]) -> list[TimeWindow]:
-    """Remove merged, sorted cuts from merged, sorted base windows."""
-    result: list[TimeWindow] = []
-    for window in base:
-        start = window.start
-        for cut in cuts:
-            if cut.end <= start or cut.start >= window.end:
-                continue
-            if cut.start > start:
-                result.append(TimeWindow(start, cut.start))
-            start = max(start, cut.end)
-        if start < window.end:
-            result.append(TimeWindow(start, window.end))
-    return result
-
-
-class BusyIndex(Sequence[TimeWindow]):
-    """Busy time merged and sorted once, so each overlap test is one bisect, not a scan.
-
-    Pass one to find_slots / is_bookable when the same busy list serves many searches; a
-    plain sequence is accepted too and only its windows near the searched day are indexed.
-    """
-
-    __slots__ = ("_ends", "_starts", "_windows")
-
-    def __init__(self, windows: Iterable[TimeWindow] = ()) -> None:
-        """Merge overlapping windows: overlap with any of them equals overlap with their union."""
-        self._windows = tuple(_merge(windows))
-        self._starts = [w.start for w in self._windows]
-        self._ends = [w.end for w in self._windows]
-
-    def overlaps(self, start: datetime, end: datetime) -> bool:
-        """Whether [start, end) touches busy time; merged windows make both lists sorted."""
-        i = bisect_right(self._ends, start)  # first busy window ending after `start`
-        return start < end and i < len(self._starts) and self._starts[i] < end
-
-    @overload
-    def __getitem__(self, index: int) -> TimeWindow: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[TimeWindow]: ...
-    def __getitem__(self, index: int | slice) -> TimeWindow | Sequence[TimeWindow]:
-        """Merged busy windows in time order."""
-        return self._windows[index]
-
-    def __len__(self) -> int:
-        """Number of merged busy windows."""
-        return len(self._windows)
-
-
-def _index_near(busy: Sequence[TimeWindow], lo: datetime, hi: datetime) -> BusyIndex:
-    """Index only the busy windows that can touch [lo, hi): one linear pass, tiny sort."""
-    if isinstance(busy, BusyIndex):
-        return busy
-    return BusyIndex(w for w in busy if w.start < hi and w.end > lo)
-
-
 def to_local(instant: datetime, zone: ZoneInfo) -> datetime:
     """Render an aware instant on a person's wall clock (fold tells the two 01:30s apart)."""
-    return _utc(instant, "instant").astimezone(zone)
+    return as_utc(instant, "instant").astimezone(zone)
 
 
 def _first_instant_from(wall: datetime, zone: ZoneInfo) -> datetime:
@@ -281,8 +165,9 @@ def open_intervals(
         if exc.start is not None and exc.end is not None:
             span = _local_span(day, exc.start, exc.end, zone)
             (opened if exc.kind is ExceptionKind.EXTRA_HOURS else closed).append(span)
-    return _subtract(
-        _merge(w for w in opened if w is not None), _merge(w for w in closed if w is not None)
+    return subtract_windows(
+        merge_windows(w for w in opened if w is not None),
+        merge_windows(w for w in closed if w is not None),
     )
 
 
@@ -341,11 +226,11 @@ def find_slots(
 ) -> list[Slot]:
     """Bookable slots starting on one reader-local day."""
     _check_duration(duration)
-    now = _utc(now, "now")
+    now = as_utc(now, "now")
     stretches = _stretches(day, zone, rules, exceptions)
     if not stretches:
         return []
-    index = _index_near(
+    index = index_near(
         busy,
         stretches[0][0].start - policy.buffer_before,
         stretches[-1][1] + policy.buffer_after,
@@ -374,7 +259,7 @@ def find_slots_in_client_day(
     _check_duration(duration)
     lo = _wall_to_utc(client_day, MIDNIGHT, client_zone, fold=0)
     hi = _wall_to_utc(client_day + _ONE_DAY, MIDNIGHT, client_zone, fold=0)
-    index = _index_near(busy, lo - policy.buffer_before, hi + duration + policy.buffer_after)
+    index = index_near(busy, lo - policy.buffer_before, hi + duration + policy.buffer_after)
     reader_day, last_day = to_local(lo, reader_zone).date(), to_local(hi, reader_zone).date()
     slots: list[Slot] = []
     while reader_day <= last_day:
@@ -409,7 +294,7 @@ def is_bookable(
     `busy` must not contain the hold being confirmed, or it would block itself.
     """
     _check_duration(slot.duration)
-    now = _utc(now, "now")
+    now = as_utc(now, "now")
     if not now + policy.minimum_notice <= slot.start <= now + policy.maximum_advance:
         return False
     day = to_local(slot.start, zone).date()
@@ -419,4 +304,4 @@ def is_bookable(
     ):
         return False
     lo, hi = slot.start - policy.buffer_before, slot.end + policy.buffer_after
-    return not _index_near(busy, lo, hi).overlaps(lo, hi)
+    return not index_near(busy, lo, hi).overlaps(lo, hi)

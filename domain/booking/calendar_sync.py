@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from domain.booking.availability import TimeWindow
 from domain.booking.effects import ask_to_reconnect
+from domain.booking.windows import TimeWindow
 from domain.clock import Clock
 from domain.enums import BookingStatus
 from domain.errors import AuthExpired

@@ -6,7 +6,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.booking.availability import TimeWindow
+from domain.booking.windows import TimeWindow
 from domain.enums import BookingStatus
 from domain.errors import AccessDenied, NotFound
 from domain.models import Booking, Reader

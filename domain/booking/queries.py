@@ -8,7 +8,8 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from domain.booking import rules
-from domain.booking.availability import Slot, TimeWindow, find_slots_in_client_day
+from domain.booking.availability import find_slots_in_client_day
+from domain.booking.windows import Slot, TimeWindow
 from domain.enums import BookingStatus
 from domain.errors import NotFound
 from domain.models import Booking, Client, Reader, Service

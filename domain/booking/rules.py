@@ -7,12 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.booking.availability import (
-    AvailabilityException,
-    SchedulingPolicy,
-    TimeWindow,
-    WeeklyRule,
-)
+from domain.booking.availability import AvailabilityException, SchedulingPolicy, WeeklyRule
+from domain.booking.windows import TimeWindow
 from domain.enums import LateCancelPolicy, PricingModel
 from domain.errors import CancellationRefused
 from domain.models import Booking, DatedException, Reader, Service, WeeklyHours

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from domain.booking import rules
-from domain.booking.availability import TimeWindow, is_bookable
+from domain.booking.availability import is_bookable
+from domain.booking.windows import TimeWindow
 from domain.clock import Clock
 from domain.enums import BookingStatus, Channel, OutboxKind, PricingModel
 from domain.errors import HoldExpired, InvalidRequest, InvalidTransition, NotFound, SlotUnavailable

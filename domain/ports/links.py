@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from domain.booking.availability import TimeWindow
+from domain.booking.windows import TimeWindow
 from domain.enums import ServiceKind
 
 

@@ -10,7 +10,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.booking.availability import TimeWindow
+from domain.booking.windows import TimeWindow
 from domain.clock import Clock, SystemClock
 from domain.enums import BookingStatus
 from domain.errors import ConcurrentUpdate

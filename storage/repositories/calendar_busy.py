@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.booking.availability import TimeWindow
+from domain.booking.windows import TimeWindow
 from domain.ports.links import ExternalBusyWindow
 from storage.models import CalendarBusy
 

@@ -20,7 +20,7 @@ from connectors.calendar.google import GoogleCalendar
 from connectors.calendar.ids import event_id_for, is_our_event_id
 from connectors.calendar.local import LocalCalendar
 from connectors.errors import PermanentConnectorError, TransientConnectorError
-from domain.booking.availability import TimeWindow
+from domain.booking.windows import TimeWindow
 from domain.ports.calendar import CalendarConnector, CalendarEventRef, SessionEvent
 from tests.support.fakes.google_calendar_api import GoogleCalendarApiFake
 

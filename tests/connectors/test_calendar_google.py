@@ -19,7 +19,7 @@ from connectors.errors import (
     TransientConnectorError,
 )
 from connectors.settings import GoogleSettings
-from domain.booking.availability import TimeWindow
+from domain.booking.windows import TimeWindow
 from domain.ports.calendar import CalendarConnector, CalendarEventRef, SessionEvent
 from tests.support.fakes.google_calendar_api import GoogleCalendarApiFake
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from connectors.calendar.google import GoogleCalendar
-from domain.booking.availability import TimeWindow
 from domain.booking.queries import free_slots
 from domain.booking.service import HoldRequest, hold_slot
+from domain.booking.windows import TimeWindow
 from domain.enums import Channel
 from domain.errors import SlotUnavailable
 from domain.ports.notify import NoticeKind

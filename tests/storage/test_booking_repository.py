@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy.engine import make_url
 
-from domain.booking.availability import TimeWindow
+from domain.booking.windows import TimeWindow
 from domain.clock import FixedClock
 from domain.enums import BookingStatus
 from domain.errors import ConcurrentUpdate, SlotUnavailable
