@@ -20,13 +20,7 @@ from domain.booking.availability import (
     to_local,
 )
 from domain.booking.windows import BusyIndex, Slot, TimeWindow
-
-LONDON = ZoneInfo("Europe/London")
-NEW_YORK = ZoneInfo("America/New_York")
-LORD_HOWE = ZoneInfo("Australia/Lord_Howe")
-DUBAI = ZoneInfo("Asia/Dubai")
-AUCKLAND = ZoneInfo("Pacific/Auckland")
-SANTIAGO = ZoneInfo("America/Santiago")  # switches at midnight
+from tests.domain.zones import AUCKLAND, DUBAI, LONDON, LORD_HOWE, NEW_YORK, SANTIAGO
 
 MONDAY = date(2026, 6, 15)
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)

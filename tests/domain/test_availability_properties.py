@@ -22,13 +22,8 @@ from domain.booking.availability import (
     to_local,
 )
 from domain.booking.windows import Slot, TimeWindow
+from tests.domain.zones import AUCKLAND, DUBAI, LONDON, LORD_HOWE, NEW_YORK, SANTIAGO
 
-LONDON = ZoneInfo("Europe/London")
-NEW_YORK = ZoneInfo("America/New_York")
-LORD_HOWE = ZoneInfo("Australia/Lord_Howe")
-DUBAI = ZoneInfo("Asia/Dubai")
-AUCKLAND = ZoneInfo("Pacific/Auckland")
-SANTIAGO = ZoneInfo("America/Santiago")  # switches at midnight
 HOUR = timedelta(hours=1)
 
 PROPERTY_ZONES = [LONDON, NEW_YORK, LORD_HOWE, DUBAI, AUCKLAND, SANTIAGO]
