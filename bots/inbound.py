@@ -30,6 +30,7 @@ from domain import contacts
 from domain.clock import Clock
 from domain.inbound import (
     RECOVERY_AGE,
+    RECOVERY_LEASE,
     finish_delivery,
     interrupted_deliveries,
     record_batch,
@@ -90,6 +91,7 @@ class PoolOptions:
     sweep_every: float = 60.0
     sweep_batch: int = 500
     recovery_age: timedelta = RECOVERY_AGE
+    recovery_lease: timedelta = RECOVERY_LEASE
 
 
 class InboundPipeline:
@@ -196,12 +198,17 @@ class InboundPipeline:
             await self._idle.wait()
 
     async def recover(self) -> int:
-        """Queue deliveries recorded but never finished; returns how many were queued."""
+        """Claim and queue deliveries recorded but never finished; returns how many were queued.
+
+        Claimed rows this process cannot take now (already in flight here, platform switched
+        off, queue full) come back when the claim's lease ends.
+        """
         pending = await interrupted_deliveries(
             uow=self._uow(),
             clock=self._clock,
             limit=self._options.sweep_batch,
             older_than=self._options.recovery_age,
+            lease=self._options.recovery_lease,
         )
         queued = 0
         for item in pending:

@@ -17,6 +17,8 @@ from domain.ports.storage import UnitOfWork
 
 # Deliveries younger than this may still be in flight in this or another process.
 RECOVERY_AGE = timedelta(minutes=1)
+# A sweep's claim: time to finish a recovered delivery before another sweep may take it.
+RECOVERY_LEASE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +79,20 @@ async def finish_delivery(
 
 
 async def interrupted_deliveries(
-    *, uow: UnitOfWork, clock: Clock, limit: int, older_than: timedelta = RECOVERY_AGE
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    limit: int,
+    older_than: timedelta = RECOVERY_AGE,
+    lease: timedelta = RECOVERY_LEASE,
 ) -> list[PendingDelivery]:
-    """Deliveries recorded but never finished: the process died or dropped them under load."""
+    """Claim deliveries recorded but never finished (a crash, or dropped under load).
+
+    Each is leased to the caller, so hubs sharing one database never sweep up the same
+    delivery twice; one not finished within the lease is free for the next sweep again.
+    """
     async with uow:
-        rows = await uow.inbound.unprocessed(clock.now() - older_than, limit)
+        now = clock.now()
+        rows = await uow.inbound.claim_unfinished(now - older_than, now, lease, limit)
+        await uow.commit()
     return [PendingDelivery(provider, event_id, payload) for provider, event_id, payload in rows]

@@ -177,6 +177,22 @@ class InboundRepository(Protocol):
         """
         ...
 
+    async def claim_unfinished(
+        self, received_before: datetime, now: datetime, lease: timedelta, limit: int
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """Lease unfinished deliveries to this sweep; a concurrent sweep gets other ones.
+
+        Args:
+            received_before: Only deliveries older than this (younger ones may be in flight).
+            now: The time of the sweep; leases that ended before it are free again.
+            lease: How long the taker has to finish them before another sweep may.
+            limit: Most rows to take.
+
+        Returns:
+            (provider, event_id, payload) tuples, oldest first.
+        """
+        ...
+
     async def unprocessed(
         self, received_before: datetime, limit: int
     ) -> list[tuple[str, str, dict[str, Any]]]:

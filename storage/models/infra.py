@@ -59,7 +59,16 @@ class InboundEvent(Base):
     """Every webhook delivery by the provider's own id: the second one stops here."""
 
     __tablename__ = "inbound_events"
-    __table_args__ = (sa.UniqueConstraint("provider", "event_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("provider", "event_id"),
+        # The recovery sweep reads only unfinished deliveries; finished ones are most rows.
+        sa.Index(
+            "ix_inbound_events_unfinished",
+            "received_at",
+            sqlite_where=sa.text("processed_at IS NULL"),
+            postgresql_where=sa.text("processed_at IS NULL"),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     provider: Mapped[str] = mapped_column(sa.String(32))
@@ -68,6 +77,8 @@ class InboundEvent(Base):
     processed_at: Mapped[datetime | None] = mapped_column()
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     error: Mapped[str | None] = mapped_column(sa.Text)
+    # Set by the recovery sweep that took an unfinished delivery; another sweep waits it out.
+    claimed_until: Mapped[datetime | None] = mapped_column()
 
 
 class OutboxMessage(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -98,10 +98,41 @@ class SqlInboundRepository:
             .values(processed_at=now, error=error, payload=None if error is None else sa.null())
         )
 
+    async def claim_unfinished(
+        self, received_before: datetime, now: datetime, lease: timedelta, limit: int
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """Take unfinished deliveries nobody holds (SKIP LOCKED on PostgreSQL), then lease them.
+
+        On SQLite the caller's write transaction already keeps every other writer out.
+        """
+        query = (
+            sa.select(
+                InboundEvent.id, InboundEvent.provider, InboundEvent.event_id, InboundEvent.payload
+            )
+            .where(
+                InboundEvent.processed_at.is_(None),
+                InboundEvent.received_at < received_before,
+                sa.or_(InboundEvent.claimed_until.is_(None), InboundEvent.claimed_until < now),
+            )
+            .order_by(InboundEvent.received_at)
+            .limit(limit)
+        )
+        if self._session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        taken = (await self._session.execute(query)).all()
+        if taken:
+            await self._session.execute(
+                sa.update(InboundEvent)
+                .where(InboundEvent.id.in_([row_id for row_id, *_ in taken]))
+                .values(claimed_until=now + lease)
+                .execution_options(synchronize_session=False)
+            )
+        return [(p, e, dict(payload or {})) for _, p, e, payload in taken]
+
     async def unprocessed(
         self, received_before: datetime, limit: int
     ) -> list[tuple[str, str, dict[str, Any]]]:
-        """Recorded but never finished, oldest first."""
+        """Recorded but never finished, oldest first (claimed by a sweep or not)."""
         rows = await self._session.execute(
             sa.select(InboundEvent.provider, InboundEvent.event_id, InboundEvent.payload)
             .where(InboundEvent.processed_at.is_(None), InboundEvent.received_at < received_before)

@@ -332,3 +332,28 @@ async def wait_until(check: Callable[[], Awaitable[bool]], within: float = 5.0) 
     while not await check():
         assert wallclock.monotonic() < deadline, "condition not reached in time"
         await asyncio.sleep(0.02)
+
+
+async def test_two_hubs_sweeping_one_database_answer_each_interrupted_delivery_once(
+    database_url: str, hub_factory: Any
+) -> None:
+    database = Database.from_url(database_url)
+    earlier = FixedClock(NOW - timedelta(minutes=5))
+    chats = range(6700, 6730)
+    for chat in chats:
+        await record_delivery(
+            uow=database.uow_factory(),
+            clock=earlier,
+            provider="telegram",
+            event_id=f"{chat}01",
+            payload=p.telegram_text_update(chat * 100 + 1, chat, chat, "hello"),
+        )
+    await database.dispose()
+
+    first, second = await asyncio.gather(hub_factory(), hub_factory())
+    await wait_until(lambda: _processed(first, [f"{chat}01" for chat in chats]))
+    for hub in (first, second):
+        assert hub.channels.pipeline is not None
+        await hub.channels.pipeline.idle()
+
+    assert [len(first.tg.sent(chat)) for chat in chats] == [1] * len(chats)
