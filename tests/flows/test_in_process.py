@@ -10,6 +10,7 @@ import os
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -55,6 +56,39 @@ async def test_the_dispatcher_delivers_the_join_link_within_a_second(
     assert latency < 3.0
     # The warm-up run at start found nothing; exactly one run carried the booking.
     assert [result for name, _, result in dispatcher.runs if result] == [{"done": 1}]
+
+
+async def test_the_dispatchers_runs_share_one_prefect_client(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefect.client.orchestration import PrefectClient, SyncPrefectClient
+
+    built: list[str] = []
+    for client_class in (PrefectClient, SyncPrefectClient):
+        original = client_class.__init__
+
+        def counting(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> None:
+            built.append(type(self).__name__)
+            _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(client_class, "__init__", counting)
+    options = DispatcherOptions(poll_seconds=0.05, schedules={}, start_api=False)
+    dispatcher = FlowDispatcher(world.deps(), var_dir=tmp_path, options=options)
+    await dispatcher.start()
+    try:
+        await asyncio.wait_for(dispatcher.ready.wait(), 5)
+        built_at_start = len(built)
+        for day in (2, 3, 4):
+            await world.book(world.clock.now() + timedelta(days=day))
+            booked = time.perf_counter()
+            while len(world.notifier.of_kind(NoticeKind.BOOKING_CONFIRMED)) < day - 1:
+                assert time.perf_counter() - booked < 10, "no confirmation"
+                await asyncio.sleep(0.01)
+    finally:
+        await dispatcher.stop()
+
+    assert sum(1 for _, _, result in dispatcher.runs if result) == 3
+    assert len(built) == built_at_start, built[built_at_start:]
 
 
 def seed_lapsed_hold(database_url: str) -> str:
