@@ -172,7 +172,9 @@ async def http_conversations(
     turns: list[float] = []
     rng = random.Random(offset)
     gate = asyncio.Semaphore(concurrency)
-    limits = httpx.Limits(max_connections=concurrency)
+    # Idle connections are dropped before uvicorn's 5 s keep-alive ends: reusing one the
+    # server is closing at that instant fails the POST (httpx does not retry a POST).
+    limits = httpx.Limits(max_connections=concurrency, keepalive_expiry=3.0)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
 
         async def post(session: str, **body: str) -> dict:  # type: ignore[type-arg]
