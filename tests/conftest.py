@@ -18,6 +18,9 @@ from tests.support.databases import (
     truncate_all,
 )
 
+# The vendor fakes (Telegram, Slack, Meta) as fixtures for every test module.
+pytest_plugins = ("tests.support.fake_servers",)
+
 # PTB 22 warns unless timedeltas are opted into; the suite turns warnings into errors.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 

@@ -42,43 +42,7 @@ with warnings.catch_warnings():
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
 
-# -- fixtures: one served fake per module, wiped before each test ---------------------------
-
-
-@pytest.fixture(scope="module")
-def telegram_server() -> Iterator[TelegramApiFake]:
-    with TelegramApiFake() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def slack_server() -> Iterator[SlackApiFake]:
-    with SlackApiFake() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def meta_server() -> Iterator[MetaGraphFake]:
-    with MetaGraphFake() as fake:
-        yield fake
-
-
-@pytest.fixture
-def tg(telegram_server: TelegramApiFake) -> TelegramApiFake:
-    telegram_server.reset()
-    return telegram_server
-
-
-@pytest.fixture
-def slack(slack_server: SlackApiFake) -> SlackApiFake:
-    slack_server.reset()
-    return slack_server
-
-
-@pytest.fixture
-def meta(meta_server: MetaGraphFake) -> MetaGraphFake:
-    meta_server.reset()
-    return meta_server
+# -- fixtures (the fakes' own are in tests/support/fake_servers.py) ---------------------------
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ through the real SDKs, pointed at them by the settings' base URLs.
 from __future__ import annotations
 
 import time as wallclock
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import Any
@@ -52,42 +52,6 @@ FAST = ChannelOptions(
     pool=PoolOptions(workers=4, sweep_every=3600, background_share=1.0),
     notice_sweep_every=3600,
 )
-
-
-@pytest.fixture(scope="module")
-def telegram_server() -> Iterator[TelegramApiFake]:
-    with TelegramApiFake() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def slack_server() -> Iterator[SlackApiFake]:
-    with SlackApiFake() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def meta_server() -> Iterator[MetaGraphFake]:
-    with MetaGraphFake() as fake:
-        yield fake
-
-
-@pytest.fixture
-def tg(telegram_server: TelegramApiFake) -> TelegramApiFake:
-    telegram_server.reset()
-    return telegram_server
-
-
-@pytest.fixture
-def slack(slack_server: SlackApiFake) -> SlackApiFake:
-    slack_server.reset()
-    return slack_server
-
-
-@pytest.fixture
-def meta(meta_server: MetaGraphFake) -> MetaGraphFake:
-    meta_server.reset()
-    return meta_server
 
 
 def hub_settings(
