@@ -16,6 +16,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -29,6 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bots.inbound import Incoming, TurnRunner
 from bots.pacing import ChannelLimits
 from bots.slack import events
+from bots.slack.profiles import SlackProfiles
 from bots.slack.sender import SlackSender, build_client
 from connectors.settings import SlackSettings
 
@@ -50,6 +52,7 @@ class SlackAdapter:
         self.settings = settings
         self.client = build_client(settings, limits=limits)
         self.sender = SlackSender(self.client, limits=limits)
+        self.profiles = SlackProfiles(self.client)
         self._accept = accept
         self._identity: dict[str, str] = {}
         self._runner: TurnRunner | None = None
@@ -84,6 +87,13 @@ class SlackAdapter:
         if found is None or self._runner is None:
             return
         event, context = found
+        profile = await self.profiles.of(event.workspace, event.user_ref)
+        event = replace(
+            event,
+            display_name=profile.display_name,
+            locale=profile.locale,
+            timezone=profile.timezone,
+        )
         await self._runner.run(event, provider=PROVIDER, context=context)
 
     def order_key(self, payload: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ from bots.engine import Choice, Reply
 from bots.outbound import SendContext
 from domain.enums import Channel
 from tests.bots.channels.conftest import TEAM, Hub
+from tests.bots.channels.drivers import SlackDriver
 from tests.support.fakes import payloads as p
 
 
@@ -117,6 +118,35 @@ class TestSlack:
         call = hub.slack.last("chat.postEphemeral")
         assert (call.params["channel"], call.params["user"]) == ("C0GEN", "U0LINA")
         assert hub.slack.messages() == []
+
+    async def test_a_slack_user_writing_in_arabic_slack_is_answered_in_arabic(
+        self, hub: Hub
+    ) -> None:
+        hub.slack.add_user("U0LAYLA", name="layla", real_name="Layla", locale="ar-AE")
+        chat = SlackDriver(hub, user="U0LAYLA", channel="D0LAYLA")
+
+        await chat.say("hello")
+
+        assert any("\u0600" <= ch <= "\u06ff" for ch in chat.text())
+        assert hub.slack.last("users.info").params["include_locale"] in ("1", "true")
+
+    async def test_users_info_is_asked_once_per_user_not_per_message(self, hub: Hub) -> None:
+        chat = SlackDriver(hub, user="U0ONCE", channel="D0ONCE")
+
+        await chat.say("hello")
+        greeting = chat.text()
+        await chat.say("help")
+
+        assert "Welcome" in greeting
+        assert [c.params["user"] for c in hub.slack.calls("users.info")] == ["U0ONCE"]
+
+    async def test_when_users_info_fails_the_user_is_answered_anyway(self, hub: Hub) -> None:
+        hub.slack.fail_next("users.info", status=500)
+        chat = SlackDriver(hub, user="U0NOINFO", channel="D0NOINFO")
+
+        await chat.say("hello")
+
+        assert "Welcome" in chat.text()
 
 
 class TestMeta:

@@ -109,9 +109,11 @@ class SlackApiFake(FakeVendor):
         email: str | None = None,
         tz: str = "Europe/Paris",
         tz_offset: int = 3600,
+        locale: str = "en-US",
     ) -> dict[str, Any]:
         """Register a user so users.info returns these details instead of generated ones."""
         user = self._user(user_id, name, real_name, email or f"{name}@example.com", tz, tz_offset)
+        user["locale"] = locale
         with self._lock:
             self.users[user_id] = user
         return user
@@ -239,12 +241,18 @@ class SlackApiFake(FakeVendor):
         """users.info; unregistered but well-formed ids get a plausible generated user."""
         user_id = str(params.get("user", ""))
         if user_id in self.users:
-            return {"user": self.users[user_id]}
-        if not user_id.startswith(("U", "W")):
+            user = dict(self.users[user_id])
+        elif user_id.startswith(("U", "W")):
+            name = user_id.lower()
+            tz, offset = "Europe/Paris", 3600
+            user = self._user(user_id, name, name.title(), f"{name}@example.com", tz, offset)
+            user["locale"] = "en-US"
+        else:
             raise SlackError("user_not_found")
-        name = user_id.lower()
-        tz, offset = "Europe/Paris", 3600
-        return {"user": self._user(user_id, name, name.title(), f"{name}@example.com", tz, offset)}
+        # Slack sends the locale only to callers who opt in with include_locale.
+        if str(params.get("include_locale", "")).lower() not in ("1", "true"):
+            user.pop("locale", None)
+        return {"user": user}
 
     def _get_upload_url(self, params: dict[str, Any], request: Request) -> dict[str, Any]:
         """files.getUploadURLExternal: the upload URL points back at this fake."""
