@@ -1,16 +1,18 @@
 """Chat turns: engine in-process and POST /api/v1/chat on a running server, at scale.
 
-Seeds 100k clients and 1M past bookings (SQLite), then runs complete booking
-conversations. Prints p50/p99 per turn, conversations per second, slot-search time at
-10k and 1M bookings, and the server's peak RSS.
+Seeds 100k clients and 1M past bookings, then runs complete booking conversations. Prints
+p50/p99 per turn, conversations per second, slot-search time at 10k and 1M bookings, the
+server's peak RSS and the CPU each server process spends per turn.
 
     .venv/bin/python bench/chat_turns.py [--clients 100000] [--bookings 1000000]
+    .venv/bin/python bench/chat_turns.py --postgres postgresql://postgres@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import socket
@@ -23,6 +25,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -33,6 +36,7 @@ from domain.enums import Channel
 from hub.runtime import build_runtime
 from hub.settings import load_settings
 from storage.migrate import upgrade
+from storage.scratch import scratch_postgres_database
 
 
 def pct(values: list[float], q: float) -> float:
@@ -140,17 +144,39 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_processes() -> list[int]:
+    """PostgreSQL's server processes on this machine (its CPU counts when it runs here)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text().strip() == "postgres":
+                    found.append(int(entry.name))
+    return found
+
+
 def cpu_snapshot(server_pid: int) -> dict[int, float]:
-    return {pid: cpu_seconds(pid) for pid in [server_pid, *descendants(server_pid)]}
+    snapshot = {}
+    for pid in [server_pid, *descendants(server_pid), *postgres_processes()]:
+        with contextlib.suppress(OSError):  # a process that ended meanwhile
+            snapshot[pid] = cpu_seconds(pid)
+    return snapshot
 
 
 def cpu_per_turn(before: dict[int, float], server_pid: int, turns: int) -> str:
     """CPU each server process spent per turn during a phase: where the capacity goes."""
     after = cpu_snapshot(server_pid)
-    parts = []
+    postgres = set(postgres_processes())
+    spent: dict[str, float] = {}
     for pid, used in after.items():
-        name = "web" if pid == server_pid else process_role(child_name(pid))
-        parts.append(f"{name} {(used - before.get(pid, 0.0)) * 1000 / turns:.1f} ms")
+        if pid == server_pid:
+            name = "web"
+        elif pid in postgres:
+            name = "PostgreSQL (all its processes)"
+        else:
+            name = process_role(child_name(pid))
+        spent[name] = spent.get(name, 0.0) + used - before.get(pid, 0.0)
+    parts = [f"{name} {seconds * 1000 / turns:.1f} ms" for name, seconds in spent.items()]
     return "CPU per turn: " + ", ".join(parts)
 
 
@@ -214,7 +240,7 @@ async def http_conversations(
         return turns, conversations / (time.perf_counter() - started)
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--bookings", type=int, default=1_000_000)
@@ -227,15 +253,40 @@ def main() -> None:
         default="worker",
         help="SAMIA_FLOWS of the server: a child process (default), its own loop, or none",
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run on a scratch database on this PostgreSQL server instead of SQLite",
+    )
     parser.add_argument("--server-log", help="write the server's stderr to this file")
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean seconds a person takes between messages"
     )
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def main() -> None:
+    args = parse_args()
     folder = Path(tempfile.mkdtemp(prefix="samia-bench-"))
-    url = f"sqlite:///{folder / 'bench.db'}"
-    upgrade(url)
+    with contextlib.ExitStack() as scope:
+        if args.postgres:
+            url = scope.enter_context(scratch_postgres_database(args.postgres, prefix="samia_b"))
+        else:
+            url = f"sqlite:///{folder / 'bench.db'}"
+        print(f"database: {make_url(url).get_backend_name()}")
+        upgrade(url)
+        seed_and_search(url, args)
+        turns, rate = asyncio.run(engine_conversations(url, args.engine_conversations))
+        print(
+            f"engine in-process: {args.engine_conversations} conversations, {len(turns)} "
+            f"turns, p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, "
+            f"{rate:.1f} conversations/s"
+        )
+        serve_and_measure(url, folder, args)
+
+
+def seed_and_search(url: str, args: argparse.Namespace) -> None:
+    """Seed clients and bookings; slot search timed at 10k bookings and again at the end."""
     now = utc_now()
     started = time.perf_counter()
     readers = seed_readers(url, now)
@@ -253,21 +304,17 @@ def main() -> None:
         f"{ms(search_1m)} at {args.bookings:,} ({search_1m / search_10k:.2f}x)"
     )
 
-    turns, rate = asyncio.run(engine_conversations(url, args.engine_conversations))
-    print(
-        f"engine in-process: {args.engine_conversations} conversations, {len(turns)} turns, "
-        f"p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, {rate:.1f} conversations/s"
-    )
 
+def serve_and_measure(url: str, folder: Path, args: argparse.Namespace) -> None:
+    """`samia serve` on the seeded database, then people typing, then flat out."""
     port = free_port()
     env = {
         **os.environ,
         "SAMIA_DATABASE_URL": url,
-        "SAMIA_SECRET_KEY": "",
         "SAMIA_VAR_DIR": str(folder),
         "SAMIA_FLOWS": args.flows,
     }
-    env.pop("SAMIA_SECRET_KEY")
+    env.pop("SAMIA_SECRET_KEY", None)
     server_log = open(args.server_log, "w") if args.server_log else subprocess.DEVNULL  # noqa: SIM115
     server = subprocess.Popen(
         [sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],

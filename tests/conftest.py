@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from storage.migrate import upgrade
+from storage.scratch import scratch_postgres_database
 from tests.support.databases import (
     POSTGRES_SKIP_REASON,
     fresh_sqlite_copy,
     migrated_sqlite_template,
     postgres_base_url,
-    scratch_postgres_database,
     truncate_all,
 )
 

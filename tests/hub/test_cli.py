@@ -74,7 +74,8 @@ def test_doctor_lists_every_provider(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_init_runs_the_same_migration_on_postgresql(tmp_path: Path) -> None:
-    from tests.support.databases import require_postgres, scratch_postgres_database
+    from storage.scratch import scratch_postgres_database
+    from tests.support.databases import require_postgres
 
     with scratch_postgres_database(require_postgres()) as url:
         result = samia("init", cwd=tmp_path, SAMIA_DATABASE_URL=url)

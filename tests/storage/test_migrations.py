@@ -13,8 +13,9 @@ from alembic.migration import MigrationContext
 from storage.db import create_engine
 from storage.migrate import current_revision, downgrade, head_revision, upgrade
 from storage.models import Base
+from storage.scratch import scratch_postgres_database
 from tests.conftest import BACKENDS
-from tests.support.databases import require_postgres, scratch_postgres_database
+from tests.support.databases import require_postgres
 
 
 @pytest.fixture(params=BACKENDS)

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from storage.db import create_engine
 from storage.migrate import upgrade
@@ -32,21 +28,6 @@ def require_postgres() -> str:
     if url is None:
         pytest.skip(POSTGRES_SKIP_REASON)
     return url
-
-
-@contextmanager
-def scratch_postgres_database(base_url: str, *, prefix: str = "samia_t") -> Iterator[str]:
-    """A brand-new empty database on the same server, dropped afterwards."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(make_url(base_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def migrated_sqlite_template(directory: Path) -> Path:
