@@ -46,6 +46,8 @@ class FlowDeps:
     accounts: AccountsResolver
     policy: RunPolicy = field(default_factory=RunPolicy)
     closers: list[Closer] = field(default_factory=list)
+    # Set when this process shuts down: a run that keeps taking new rows stops doing so.
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def aclose(self) -> None:
         """Close connectors, channel sessions and the database, newest first."""

@@ -8,6 +8,7 @@ longer than the run should sit through goes back to the outbox (`record_failure`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import tempfile
 from collections import Counter, defaultdict
 from datetime import timedelta
@@ -19,7 +20,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext, TaskRunContext
 from prefect.tasks import exponential_backoff
 
-from domain.booking.effects import apply_effect, claim_effects, effect_group, record_failure
+from domain.booking.effects import (
+    apply_effect,
+    claim_effects,
+    effect_group,
+    next_effect_due,
+    record_failure,
+)
 from domain.booking.externals import EffectResult
 from domain.enums import OutboxKind
 from domain.errors import TransientConnectorError
@@ -107,6 +114,37 @@ async def claim_and_run(
     if not entries:
         return {}
     return await run_rows(deps, entries)
+
+
+async def keep_taking(
+    kinds: tuple[OutboxKind, ...],
+    *,
+    limit: int,
+    lease_seconds: int,
+    for_seconds: float,
+    poll_seconds: float,
+) -> Counter[str]:
+    """Within one run, take rows that come due while rows keep coming, for `for_seconds`.
+
+    A flow run's orchestration costs far more CPU than a row (bench/confirmations.py), so
+    under a steady stream of bookings one run takes them all for a while instead of a run
+    per poll. The run ends at the first poll that finds nothing due, so at a quiet time it
+    is exactly one batch long, and when the process starts shutting down.
+    """
+    deps = await current_deps()
+    loop = asyncio.get_running_loop()
+    ends_at = loop.time() + for_seconds
+    outcomes: Counter[str] = Counter()
+    while loop.time() + poll_seconds <= ends_at:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(deps.stopping.wait(), poll_seconds)
+        if deps.stopping.is_set():
+            break
+        due = await next_effect_due(uow=deps.uow, kinds=kinds)
+        if due is None or due > deps.clock.now():
+            break
+        outcomes.update(await claim_and_run(kinds, limit=limit, lease_seconds=lease_seconds))
+    return outcomes
 
 
 async def run_rows(deps: FlowDeps, entries: list[OutboxEntry]) -> dict[str, int]:

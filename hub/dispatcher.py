@@ -43,6 +43,8 @@ class DispatcherOptions:
 
     poll_seconds: float = 0.5
     batch_limit: int = 200
+    # Under a steady stream of bookings one process-outbox run keeps taking them this long.
+    keep_going_seconds: float = 5.0
     schedules: dict[str, timedelta] = field(default_factory=lambda: dict(DEFAULT_SCHEDULES))
     start_api: bool = True  # False when the caller already has an API (tests' harness)
 
@@ -68,6 +70,7 @@ class FlowDispatcher:
     async def stop(self, grace: float = 10.0) -> None:
         """Let the current run finish (up to `grace` seconds), then cancel."""
         self._stopping.set()
+        self.deps.stopping.set()
         if self._task is None:
             return
         done, _ = await asyncio.wait({self._task}, timeout=grace)
@@ -126,7 +129,12 @@ class FlowDispatcher:
     async def _process_outbox(self) -> None:
         from flows.outbox import OutboxBatch
 
-        await self._run_flow("process-outbox", OutboxBatch(limit=self.options.batch_limit))
+        batch = OutboxBatch(
+            limit=self.options.batch_limit,
+            keep_going_seconds=self.options.keep_going_seconds,
+            poll_seconds=self.options.poll_seconds,
+        )
+        await self._run_flow("process-outbox", batch)
 
     async def _run_flow(self, name: str, *args: Any) -> None:
         from flows.registry import flow_by_name

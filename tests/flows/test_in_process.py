@@ -58,6 +58,16 @@ async def test_the_dispatcher_delivers_the_join_link_within_a_second(
     assert [result for name, _, result in dispatcher.runs if result] == [{"done": 1}]
 
 
+async def book_one_after_another(world: World, count: int) -> None:
+    """Book, wait for the confirmation to go out, book the next."""
+    for n in range(1, count + 1):
+        await world.book(world.clock.now() + timedelta(days=1 + n))
+        booked = time.perf_counter()
+        while len(world.notifier.of_kind(NoticeKind.BOOKING_CONFIRMED)) < n:
+            assert time.perf_counter() - booked < 10, "no confirmation"
+            await asyncio.sleep(0.01)
+
+
 async def test_the_dispatchers_runs_share_one_prefect_client(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -72,23 +82,41 @@ async def test_the_dispatchers_runs_share_one_prefect_client(
             _original(self, *args, **kwargs)
 
         monkeypatch.setattr(client_class, "__init__", counting)
-    options = DispatcherOptions(poll_seconds=0.05, schedules={}, start_api=False)
+    options = DispatcherOptions(
+        poll_seconds=0.05, schedules={}, start_api=False, keep_going_seconds=0
+    )
     dispatcher = FlowDispatcher(world.deps(), var_dir=tmp_path, options=options)
     await dispatcher.start()
     try:
         await asyncio.wait_for(dispatcher.ready.wait(), 5)
         built_at_start = len(built)
-        for day in (2, 3, 4):
-            await world.book(world.clock.now() + timedelta(days=day))
-            booked = time.perf_counter()
-            while len(world.notifier.of_kind(NoticeKind.BOOKING_CONFIRMED)) < day - 1:
-                assert time.perf_counter() - booked < 10, "no confirmation"
-                await asyncio.sleep(0.01)
+        await book_one_after_another(world, 3)
     finally:
         await dispatcher.stop()
 
     assert sum(1 for _, _, result in dispatcher.runs if result) == 3
     assert len(built) == built_at_start, built[built_at_start:]
+
+
+async def test_a_steady_stream_of_bookings_shares_one_flow_run(
+    world: World, tmp_path: Path
+) -> None:
+    options = DispatcherOptions(
+        poll_seconds=0.5, schedules={}, start_api=False, keep_going_seconds=30
+    )
+    dispatcher = FlowDispatcher(world.deps(), var_dir=tmp_path, options=options)
+    await dispatcher.start()
+    try:
+        await asyncio.wait_for(dispatcher.ready.wait(), 5)
+        # Each booking comes due while the run that took the one before is still looking.
+        await book_one_after_another(world, 3)
+        stop_asked = time.perf_counter()
+    finally:
+        await dispatcher.stop()
+    stopped_within = time.perf_counter() - stop_asked
+
+    assert [result for _, _, result in dispatcher.runs if result] == [{"done": 3}]
+    assert stopped_within < 2.0, "a run that keeps going ends when the process stops"
 
 
 def seed_lapsed_hold(database_url: str) -> str:
