@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.booking.windows import TimeWindow
@@ -22,10 +23,11 @@ from storage.repositories._common import (
     affected_rows,
     check_booking_length,
     overlap_as_slot_unavailable,
+    row_by_id,
 )
 
 
-def _to_domain(row: BookingRow) -> Booking:
+def _to_domain(row: BookingRow | Row[Any]) -> Booking:
     """Copy a row into the domain record."""
     return Booking(
         id=row.id,
@@ -121,7 +123,7 @@ class SqlBookingRepository:
 
     async def get(self, booking_id: UUID) -> Booking | None:
         """One booking by id."""
-        row = await self._session.get(BookingRow, booking_id, populate_existing=True)
+        row = await row_by_id(self._session, BookingRow, booking_id)
         return None if row is None else _to_domain(row)
 
     async def add(self, booking: Booking) -> None:

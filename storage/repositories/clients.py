@@ -6,13 +6,14 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock, SystemClock
 from domain.errors import NotFound
 from domain.models import Client
 from storage.models import Client as ClientRow
-from storage.repositories._common import affected_rows
+from storage.repositories._common import affected_rows, row_by_id
 
 
 def normalize_email(email: str | None) -> str | None:
@@ -20,7 +21,7 @@ def normalize_email(email: str | None) -> str | None:
     return None if email is None else email.strip().lower()
 
 
-def _to_domain(row: ClientRow) -> Client:
+def _to_domain(row: ClientRow | Row[Any]) -> Client:
     """Copy a row into the domain record."""
     return Client(
         id=row.id,
@@ -64,7 +65,7 @@ class SqlClientRepository:
 
     async def get(self, client_id: UUID) -> Client | None:
         """One client by id."""
-        row = await self._session.get(ClientRow, client_id, populate_existing=True)
+        row = await row_by_id(self._session, ClientRow, client_id)
         return None if row is None else _to_domain(row)
 
     async def get_by_email(self, email: str) -> Client | None:

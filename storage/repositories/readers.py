@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock, SystemClock
 from domain.errors import NotFound
 from domain.models import Reader
 from storage.models import Reader as ReaderRow
-from storage.repositories._common import affected_rows
+from storage.repositories._common import affected_rows, row_by_id
 
 
-def _to_domain(row: ReaderRow) -> Reader:
+def _to_domain(row: ReaderRow | Row[Any]) -> Reader:
     """Copy a row into the domain record (lists copied so callers cannot alias the row)."""
     return Reader(
         id=row.id,
@@ -84,7 +86,7 @@ class SqlReaderRepository:
 
     async def get(self, reader_id: UUID) -> Reader | None:
         """One reader by id."""
-        row = await self._session.get(ReaderRow, reader_id, populate_existing=True)
+        row = await row_by_id(self._session, ReaderRow, reader_id)
         return None if row is None else _to_domain(row)
 
     async def get_by_slug(self, slug: str) -> Reader | None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock, SystemClock
 from domain.models import Service
 from storage.models import Service as ServiceRow
+from storage.repositories._common import row_by_id
 
 
-def _to_domain(row: ServiceRow) -> Service:
+def _to_domain(row: ServiceRow | Row[Any]) -> Service:
     """Copy a row into the domain record."""
     return Service(
         id=row.id,
@@ -59,7 +62,7 @@ class SqlServiceRepository:
 
     async def get(self, service_id: UUID) -> Service | None:
         """One service by id."""
-        row = await self._session.get(ServiceRow, service_id, populate_existing=True)
+        row = await row_by_id(self._session, ServiceRow, service_id)
         return None if row is None else _to_domain(row)
 
     async def for_reader(self, reader_id: UUID) -> list[Service]:
