@@ -176,7 +176,11 @@ def cpu_per_turn(before: dict[int, float], server_pid: int, turns: int) -> str:
         else:
             name = process_role(child_name(pid))
         spent[name] = spent.get(name, 0.0) + used - before.get(pid, 0.0)
-    parts = [f"{name} {seconds * 1000 / turns:.1f} ms" for name, seconds in spent.items()]
+    parts = [
+        f"{name} {seconds * 1000 / turns:.1f} ms"
+        for name, seconds in spent.items()
+        if seconds or not name.startswith("PostgreSQL")  # not there on SQLite
+    ]
     return "CPU per turn: " + ", ".join(parts)
 
 
