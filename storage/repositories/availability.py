@@ -4,17 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import DatedException, WeeklyHours
 from storage.models import AvailabilityException as ExceptionRow
 from storage.models import AvailabilityRule as RuleRow
 
+# Built once: the slot search runs these on every day a client looks at.
+_WEEKLY = (
+    sa.select(RuleRow.__table__)
+    .where(RuleRow.reader_id == sa.bindparam("reader_id"))
+    .order_by(RuleRow.weekday, RuleRow.start_local)
+)
+_EXCEPTIONS = (
+    sa.select(ExceptionRow.__table__)
+    .where(
+        ExceptionRow.reader_id == sa.bindparam("reader_id"),
+        ExceptionRow.day >= sa.bindparam("first"),
+        ExceptionRow.day <= sa.bindparam("last"),
+    )
+    # All-day rows (no start) first on both backends; their NULL default order differs.
+    .order_by(ExceptionRow.day, ExceptionRow.start_local.nulls_first())
+)
 
-def _hours_to_domain(row: RuleRow) -> WeeklyHours:
+
+def _hours_to_domain(row: RuleRow | Row[Any]) -> WeeklyHours:
     """Copy a rule row into the domain record."""
     return WeeklyHours(weekday=row.weekday, start=row.start_local, end=row.end_local)
 
@@ -26,7 +45,7 @@ def _hours_to_row(reader_id: UUID, hours: WeeklyHours) -> RuleRow:
     )
 
 
-def _exception_to_domain(row: ExceptionRow) -> DatedException:
+def _exception_to_domain(row: ExceptionRow | Row[Any]) -> DatedException:
     """Copy an exception row into the domain record."""
     return DatedException(
         day=row.day, kind=row.kind, start=row.start_local, end=row.end_local, note=row.note
@@ -54,13 +73,8 @@ class SqlAvailabilityRepository:
 
     async def weekly(self, reader_id: UUID) -> list[WeeklyHours]:
         """Weekly hours by weekday and start."""
-        stmt = (
-            sa.select(RuleRow)
-            .where(RuleRow.reader_id == reader_id)
-            .order_by(RuleRow.weekday, RuleRow.start_local)
-            .execution_options(populate_existing=True)
-        )
-        return [_hours_to_domain(row) for row in await self._session.scalars(stmt)]
+        rows = await self._session.execute(_WEEKLY, {"reader_id": reader_id})
+        return [_hours_to_domain(row) for row in rows]
 
     async def replace_weekday(
         self, reader_id: UUID, weekday: int, hours: Sequence[WeeklyHours]
@@ -83,18 +97,10 @@ class SqlAvailabilityRepository:
 
     async def exceptions(self, reader_id: UUID, first: date, last: date) -> list[DatedException]:
         """Exceptions from `first` to `last` inclusive, by day, all-day ones first, then start."""
-        stmt = (
-            sa.select(ExceptionRow)
-            .where(
-                ExceptionRow.reader_id == reader_id,
-                ExceptionRow.day >= first,
-                ExceptionRow.day <= last,
-            )
-            # All-day rows (no start) first on both backends; their NULL default order differs.
-            .order_by(ExceptionRow.day, ExceptionRow.start_local.nulls_first())
-            .execution_options(populate_existing=True)
+        rows = await self._session.execute(
+            _EXCEPTIONS, {"reader_id": reader_id, "first": first, "last": last}
         )
-        return [_exception_to_domain(row) for row in await self._session.scalars(stmt)]
+        return [_exception_to_domain(row) for row in rows]
 
     async def add_exception(self, reader_id: UUID, exception: DatedException) -> None:
         """Insert and flush, so a following read in this unit of work sees it."""

@@ -96,6 +96,26 @@ def _to_row(booking: Booking) -> BookingRow:
     )
 
 
+# `_overlapping` with bind parameters, built once: every slot search and hold runs it.
+_OCCUPIED = (
+    sa.select(BookingRow.starts_at, BookingRow.ends_at)
+    .where(
+        BookingRow.reader_id == sa.bindparam("reader_id"),
+        BookingRow.starts_at > sa.bindparam("earliest_start"),
+        BookingRow.starts_at < sa.bindparam("end"),
+        BookingRow.ends_at > sa.bindparam("start"),
+        sa.or_(
+            BookingRow.status == BookingStatus.CONFIRMED,
+            sa.and_(
+                BookingRow.status == BookingStatus.HELD,
+                BookingRow.hold_expires_at > sa.bindparam("now"),
+            ),
+        ),
+    )
+    .order_by(BookingRow.starts_at)
+)
+
+
 def _overlapping(reader_id: UUID, window: TimeWindow) -> sa.ColumnElement[bool]:
     """Bookings of a reader overlapping a window, as a tight range on (reader_id, starts_at).
 
@@ -174,21 +194,16 @@ class SqlBookingRepository:
         self, reader_id: UUID, window: TimeWindow, now: datetime
     ) -> list[TimeWindow]:
         """Confirmed bookings and live holds overlapping the window, by start."""
-        stmt = (
-            sa.select(BookingRow.starts_at, BookingRow.ends_at)
-            .where(
-                _overlapping(reader_id, window),
-                sa.or_(
-                    BookingRow.status == BookingStatus.CONFIRMED,
-                    sa.and_(
-                        BookingRow.status == BookingStatus.HELD,
-                        BookingRow.hold_expires_at > now,
-                    ),
-                ),
-            )
-            .order_by(BookingRow.starts_at)
+        rows = await self._session.execute(
+            _OCCUPIED,
+            {
+                "reader_id": reader_id,
+                "earliest_start": window.start - MAX_BOOKING_LENGTH,
+                "start": window.start,
+                "end": window.end,
+                "now": now,
+            },
         )
-        rows = await self._session.execute(stmt)
         return [TimeWindow(start, end) for start, end in rows]
 
     async def expire_overlapping_holds(

@@ -14,6 +14,17 @@ from domain.booking.windows import TimeWindow
 from domain.ports.links import ExternalBusyWindow
 from storage.models import CalendarBusy
 
+# Built once: every slot search and every hold runs it.
+_OVERLAPPING = (
+    sa.select(CalendarBusy.starts_at, CalendarBusy.ends_at)
+    .where(
+        CalendarBusy.reader_id == sa.bindparam("reader_id"),
+        CalendarBusy.starts_at < sa.bindparam("end"),
+        CalendarBusy.ends_at > sa.bindparam("start"),
+    )
+    .order_by(CalendarBusy.starts_at)
+)
+
 
 class SqlCalendarBusyRepository:
     """`CalendarBusyRepository` over one AsyncSession."""
@@ -25,13 +36,7 @@ class SqlCalendarBusyRepository:
     async def overlapping(self, reader_id: UUID, window: TimeWindow) -> list[TimeWindow]:
         """Events that start before the window ends and end after it starts."""
         rows = await self._session.execute(
-            sa.select(CalendarBusy.starts_at, CalendarBusy.ends_at)
-            .where(
-                CalendarBusy.reader_id == reader_id,
-                CalendarBusy.starts_at < window.end,
-                CalendarBusy.ends_at > window.start,
-            )
-            .order_by(CalendarBusy.starts_at)
+            _OVERLAPPING, {"reader_id": reader_id, "start": window.start, "end": window.end}
         )
         return [TimeWindow(start, end) for start, end in rows.all()]
 
