@@ -96,44 +96,68 @@ def _row_values(booking: Booking) -> dict[str, Any]:
     }
 
 
-_INSERT = sa.insert(cast(sa.Table, BookingRow.__table__))
+_BOOKINGS = cast(sa.Table, BookingRow.__table__)
 
 
-# `_overlapping` with bind parameters, built once: every slot search and hold runs it.
-_OCCUPIED = (
-    sa.select(BookingRow.starts_at, BookingRow.ends_at)
-    .where(
-        BookingRow.reader_id == sa.bindparam("reader_id"),
-        BookingRow.starts_at > sa.bindparam("earliest_start"),
-        BookingRow.starts_at < sa.bindparam("end"),
-        BookingRow.ends_at > sa.bindparam("start"),
-        sa.or_(
-            BookingRow.status == BookingStatus.CONFIRMED,
-            sa.and_(
-                BookingRow.status == BookingStatus.HELD,
-                BookingRow.hold_expires_at > sa.bindparam("now"),
-            ),
-        ),
-    )
-    .order_by(BookingRow.starts_at)
-)
-
-
-def _overlapping(reader_id: UUID, window: TimeWindow) -> sa.ColumnElement[bool]:
+def _overlapping() -> sa.ColumnElement[bool]:
     """Bookings of a reader overlapping a window, as a tight range on (reader_id, starts_at).
 
     `starts_at < end AND ends_at > start` alone lets the index bound only the top of the
     range: the scan would walk every earlier booking of the reader (years of history at
     1M rows). No booking lasts more than MAX_BOOKING_LENGTH (refused on add and save), so
     an overlapping one starts after `start - MAX_BOOKING_LENGTH`; that lower bound keeps
-    the index range to about a day's worth of rows without changing the answer.
+    the index range to about a day's worth of rows without changing the answer. The
+    values come from `_window(...)`.
     """
     return sa.and_(
-        BookingRow.reader_id == reader_id,
-        BookingRow.starts_at > window.start - MAX_BOOKING_LENGTH,
-        BookingRow.starts_at < window.end,
-        BookingRow.ends_at > window.start,
+        _BOOKINGS.c.reader_id == sa.bindparam("in_reader_id"),
+        _BOOKINGS.c.starts_at > sa.bindparam("earliest_start"),
+        _BOOKINGS.c.starts_at < sa.bindparam("window_end"),
+        _BOOKINGS.c.ends_at > sa.bindparam("window_start"),
     )
+
+
+def _window(reader_id: UUID, window: TimeWindow) -> dict[str, Any]:
+    """The bind values of `_overlapping()`."""
+    return {
+        "in_reader_id": reader_id,
+        "earliest_start": window.start - MAX_BOOKING_LENGTH,
+        "window_start": window.start,
+        "window_end": window.end,
+    }
+
+
+# Statements built once (Core, on the table): every slot search, hold and confirm runs
+# them, and our records never live in the ORM's identity map.
+_INSERT = sa.insert(_BOOKINGS)
+# Compare-and-set on the version; the SET clause comes from the parameters given.
+_SAVE = sa.update(_BOOKINGS).where(
+    _BOOKINGS.c.id == sa.bindparam("row_id"),
+    _BOOKINGS.c.version == sa.bindparam("seen_version"),
+)
+_EXPIRE_LAPSED = (
+    sa.update(_BOOKINGS)
+    .where(
+        _overlapping(),
+        _BOOKINGS.c.status == BookingStatus.HELD,
+        _BOOKINGS.c.hold_expires_at <= sa.bindparam("now"),
+    )
+    .values(status=BookingStatus.EXPIRED, version=_BOOKINGS.c.version + 1)
+)
+_OCCUPIED = (
+    sa.select(_BOOKINGS.c.starts_at, _BOOKINGS.c.ends_at)
+    .where(
+        _overlapping(),
+        sa.or_(
+            _BOOKINGS.c.status == BookingStatus.CONFIRMED,
+            sa.and_(
+                _BOOKINGS.c.status == BookingStatus.HELD,
+                _BOOKINGS.c.hold_expires_at > sa.bindparam("now"),
+            ),
+        ),
+    )
+    .order_by(_BOOKINGS.c.starts_at)
+)
 
 
 class SqlBookingRepository:
@@ -178,13 +202,15 @@ class SqlBookingRepository:
         """
         check_booking_length(booking.ends_at - booking.starts_at)
         now = self._clock.now()
-        stmt = (
-            sa.update(BookingRow)
-            .where(BookingRow.id == booking.id, BookingRow.version == booking.version)
-            .values(**_changeable(booking), version=booking.version + 1, updated_at=now)
-        )
+        values = {
+            **_changeable(booking),
+            "version": booking.version + 1,
+            "updated_at": now,
+            "row_id": booking.id,
+            "seen_version": booking.version,
+        }
         with overlap_as_slot_unavailable():
-            result = await self._session.execute(stmt)
+            result = await self._session.execute(_SAVE, values)
         if affected_rows(result) == 0:
             raise ConcurrentUpdate(
                 f"booking {booking.id} changed since version {booking.version}",
@@ -197,16 +223,7 @@ class SqlBookingRepository:
         self, reader_id: UUID, window: TimeWindow, now: datetime
     ) -> list[TimeWindow]:
         """Confirmed bookings and live holds overlapping the window, by start."""
-        rows = await self._session.execute(
-            _OCCUPIED,
-            {
-                "reader_id": reader_id,
-                "earliest_start": window.start - MAX_BOOKING_LENGTH,
-                "start": window.start,
-                "end": window.end,
-                "now": now,
-            },
-        )
+        rows = await self._session.execute(_OCCUPIED, {**_window(reader_id, window), "now": now})
         return [TimeWindow(start, end) for start, end in rows]
 
     async def expire_overlapping_holds(
@@ -217,17 +234,9 @@ class SqlBookingRepository:
         PostgreSQL's exclusion constraint counts every 'held' row, lapsed or not, so the
         booking write path calls this before inserting into the window.
         """
-        stmt = (
-            sa.update(BookingRow)
-            .where(
-                _overlapping(reader_id, window),
-                BookingRow.status == BookingStatus.HELD,
-                BookingRow.hold_expires_at <= now,
-            )
-            .values(status=BookingStatus.EXPIRED, version=BookingRow.version + 1, updated_at=now)
-            .execution_options(synchronize_session="fetch")
+        result = await self._session.execute(
+            _EXPIRE_LAPSED, {**_window(reader_id, window), "now": now, "updated_at": now}
         )
-        result = await self._session.execute(stmt)
         return affected_rows(result)
 
     async def for_client(

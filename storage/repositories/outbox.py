@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,6 +17,18 @@ from domain.models import OutboxEntry
 from storage.models import OutboxMessage
 
 _CLAIMABLE = (OutboxStatus.PENDING, OutboxStatus.FAILED)
+_OUTBOX = cast(sa.Table, OutboxMessage.__table__)
+
+
+@functools.cache
+def _add_statement(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT (key) DO NOTHING RETURNING id, built once per dialect."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(_OUTBOX)
+        .on_conflict_do_nothing(index_elements=[_OUTBOX.c.key])
+        .returning(_OUTBOX.c.id)
+    )
 
 
 class SqlOutboxRepository:
@@ -31,26 +45,20 @@ class SqlOutboxRepository:
         PostgreSQL) answers "was it new?" in one statement; a plain INSERT would raise and,
         on PostgreSQL, poison the whole transaction unless wrapped in a savepoint.
         """
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = (
-            insert(OutboxMessage)
-            .values(
-                id=entry.id or uuid.uuid4(),
-                key=entry.key,
-                kind=entry.kind,
-                payload=entry.payload,
-                status=entry.status,
-                attempts=entry.attempts,
-                next_attempt_at=entry.next_attempt_at or now,
-                last_error=entry.last_error,
-                created_at=now,
-                updated_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=[OutboxMessage.key])
-            .returning(OutboxMessage.id)
-        )
-        inserted = (await self._session.execute(stmt)).first()
+        values = {
+            "id": entry.id or uuid.uuid4(),
+            "key": entry.key,
+            "kind": entry.kind,
+            "payload": entry.payload,
+            "status": entry.status,
+            "attempts": entry.attempts,
+            "next_attempt_at": entry.next_attempt_at or now,
+            "last_error": entry.last_error,
+            "created_at": now,
+            "updated_at": now,
+        }
+        statement = _add_statement(self._session.get_bind().dialect.name)
+        inserted = (await self._session.execute(statement, values)).first()
         return inserted is not None
 
     async def get_by_key(self, key: str) -> OutboxEntry | None:

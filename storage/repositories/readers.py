@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -76,6 +76,15 @@ def _to_row(reader: Reader, clock: Clock) -> ReaderRow:
     )
 
 
+_READERS = cast(sa.Table, ReaderRow.__table__)
+# Built once: every booking write starts with it.
+_LOCK_SCHEDULE = (
+    sa.update(_READERS)
+    .where(_READERS.c.id == sa.bindparam("locked_id"))
+    .values(schedule_version=_READERS.c.schedule_version + 1)
+)
+
+
 class SqlReaderRepository:
     """`ReaderRepository` over one AsyncSession."""
 
@@ -129,12 +138,6 @@ class SqlReaderRepository:
         Raises:
             NotFound: No reader has this id (nothing would be locked).
         """
-        stmt = (
-            sa.update(ReaderRow)
-            .where(ReaderRow.id == reader_id)
-            .values(schedule_version=ReaderRow.schedule_version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        result = await self._session.execute(stmt)
+        result = await self._session.execute(_LOCK_SCHEDULE, {"locked_id": reader_id})
         if affected_rows(result) == 0:
             raise NotFound(f"reader {reader_id} not found", reader_id=str(reader_id))
