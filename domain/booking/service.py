@@ -12,7 +12,7 @@ from domain.booking.windows import TimeWindow
 from domain.clock import Clock
 from domain.enums import BookingStatus, Channel, OutboxKind, PricingModel
 from domain.errors import HoldExpired, InvalidRequest, InvalidTransition, NotFound, SlotUnavailable
-from domain.models import Booking, OutboxEntry, Reader, Service
+from domain.models import Booking, DatedException, OutboxEntry, Reader, Service, WeeklyHours
 from domain.ports.storage import UnitOfWork
 
 DEFAULT_HOLD = timedelta(minutes=10)
@@ -45,13 +45,16 @@ async def hold_slot(*, uow: UnitOfWork, clock: Clock, request: HoldRequest) -> B
     now = clock.now()
     async with uow:
         service = await _service(uow, request.service_id)
-        await uow.readers.lock_schedule(service.reader_id)
         reader = await _reader(uow, service.reader_id)
         window = TimeWindow(
             request.starts_at, request.starts_at + timedelta(minutes=service.duration_minutes)
         )
-        await _ensure_bookable(uow, reader, window, now)
+        # Only bookings are written under the schedule lock: hours, time off, the synced
+        # calendar and package credits are read before it, so it is held for less time.
+        schedule = await _schedule_around(uow, reader, window)
         credit = await _credit_for(uow, request.client_id, service, now)
+        await uow.readers.lock_schedule(service.reader_id)
+        await _ensure_free(uow, reader, window, now, schedule)
         price = rules.price_for(service, has_package_credit=credit is not None)
         booking = Booking(
             id=uuid4(),
@@ -120,7 +123,8 @@ async def reschedule_booking(
         rules.check_client_may_reschedule(booking, reader, now)
         length = booking.ends_at - booking.starts_at
         window = TimeWindow(new_start, new_start + length)
-        await _ensure_bookable(uow, reader, window, now, ignore=booking)
+        schedule = await _schedule_around(uow, reader, window)
+        await _ensure_free(uow, reader, window, now, schedule, ignore=booking)
         booking.starts_at, booking.ends_at = window.start, window.end
         booking.rescheduled_count += 1
         booking.updated_at = now
@@ -199,31 +203,51 @@ async def expire_lapsed_holds(*, uow: UnitOfWork, clock: Clock, limit: int = 500
     return len(lapsed)
 
 
-async def _ensure_bookable(
-    uow: UnitOfWork,
-    reader: Reader,
-    window: TimeWindow,
-    now: datetime,
-    ignore: Booking | None = None,
-) -> None:
-    """Re-check under the schedule lock: open hours, notice, buffers, nobody else there."""
+@dataclass(frozen=True, slots=True)
+class _Schedule:
+    """Around one window: what decides whether it is open, apart from other bookings."""
+
+    around: TimeWindow
+    weekly: list[WeeklyHours]
+    exceptions: list[DatedException]
+    own_calendar: list[TimeWindow]  # busy times synced from the reader's calendar
+
+
+async def _schedule_around(uow: UnitOfWork, reader: Reader, window: TimeWindow) -> _Schedule:
+    """Hours, time off and own-calendar busy times around the window."""
     around = TimeWindow(window.start - _BUSY_MARGIN, window.end + _BUSY_MARGIN)
-    await uow.bookings.expire_overlapping_holds(reader.id, around, now)
-    occupied = await uow.bookings.occupied(reader.id, around, now)
-    if ignore is not None:
-        occupied = [w for w in occupied if (w.start, w.end) != (ignore.starts_at, ignore.ends_at)]
-    occupied += await uow.calendar_busy.overlapping(reader.id, around)  # reader's own calendar
     zone = rules.zone_of(reader.timezone)
     local_days = {window.start.astimezone(zone).date(), window.end.astimezone(zone).date()}
     exceptions = await uow.availability.exceptions(
         reader.id, min(local_days) - timedelta(days=1), max(local_days) + timedelta(days=1)
     )
+    return _Schedule(
+        around=around,
+        weekly=await uow.availability.weekly(reader.id),
+        exceptions=exceptions,
+        own_calendar=await uow.calendar_busy.overlapping(reader.id, around),
+    )
+
+
+async def _ensure_free(
+    uow: UnitOfWork,
+    reader: Reader,
+    window: TimeWindow,
+    now: datetime,
+    schedule: _Schedule,
+    ignore: Booking | None = None,
+) -> None:
+    """Re-check under the schedule lock: open hours, notice, buffers, nobody else there."""
+    await uow.bookings.expire_overlapping_holds(reader.id, schedule.around, now)
+    occupied = await uow.bookings.occupied(reader.id, schedule.around, now)
+    if ignore is not None:
+        occupied = [w for w in occupied if (w.start, w.end) != (ignore.starts_at, ignore.ends_at)]
     bookable = is_bookable(
         slot=window,
-        zone=zone,
-        rules=rules.weekly_rules(await uow.availability.weekly(reader.id)),
-        exceptions=rules.dated_exceptions(exceptions),
-        busy=rules.padded_busy(occupied, reader),
+        zone=rules.zone_of(reader.timezone),
+        rules=rules.weekly_rules(schedule.weekly),
+        exceptions=rules.dated_exceptions(schedule.exceptions),
+        busy=rules.padded_busy(occupied + schedule.own_calendar, reader),
         policy=rules.scheduling_policy(reader),
         now=now,
     )

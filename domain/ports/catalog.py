@@ -59,8 +59,9 @@ class ReaderRepository(Protocol):
     async def lock_schedule(self, reader_id: UUID) -> None:
         """Serialize booking writes for one reader until the unit of work ends.
 
-        Must be the first statement of the unit of work: on SQLite it takes the database
-        write lock before anything is read, so the re-check sees every committed booking.
+        Read the reader's bookings after it, never before: they then include every
+        booking committed by whoever held the lock before. Data written without the lock
+        (hours, time off, synced calendars) may be read before it, which keeps it short.
 
         Args:
             reader_id: Whose schedule to lock.

@@ -128,12 +128,12 @@ class SqlReaderRepository:
     async def lock_schedule(self, reader_id: UUID) -> None:
         """Bump `schedule_version`: the write itself is the lock, held until the transaction ends.
 
-        SQLite: as the first statement after BEGIN (storage.db issues a deferred BEGIN),
-        this UPDATE takes the database-wide write lock before anything is read, so a
-        concurrent booker waits (busy_timeout) instead of reading a stale snapshot and
-        failing to upgrade later. PostgreSQL: the UPDATE takes a row lock on this reader
-        only; READ COMMITTED gives each later statement a fresh snapshot, so the re-check
-        that follows sees every booking committed by whoever held the lock before.
+        SQLite: writing units of work begin IMMEDIATE (storage.db), so the database-wide
+        write lock is already held and a concurrent booker waited at its BEGIN instead of
+        reading a stale snapshot and failing to upgrade later. PostgreSQL: the UPDATE takes
+        a row lock on this reader only; READ COMMITTED gives each later statement a fresh
+        snapshot, so the bookings re-checked after it include every booking committed by
+        whoever held the lock before.
 
         Raises:
             NotFound: No reader has this id (nothing would be locked).
