@@ -24,7 +24,7 @@ from domain.booking.effects import (
     apply_effect,
     claim_effects,
     effect_group,
-    next_effect_due,
+    effects_due,
     record_failure,
 )
 from domain.booking.externals import EffectResult
@@ -140,8 +140,7 @@ async def keep_taking(
             await asyncio.wait_for(deps.stopping.wait(), poll_seconds)
         if deps.stopping.is_set():
             break
-        due = await next_effect_due(uow=deps.uow, kinds=kinds)
-        if due is None or due > deps.clock.now():
+        if not await effects_due(uow=deps.uow, clock=deps.clock, kinds=kinds):
             break
         outcomes.update(await claim_and_run(kinds, limit=limit, lease_seconds=lease_seconds))
     return outcomes

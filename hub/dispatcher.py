@@ -19,7 +19,7 @@ from typing import Any, cast
 import anyio.to_thread
 from prometheus_client import Counter, Histogram
 
-from domain.booking.effects import next_effect_due
+from domain.booking.effects import effects_due
 from domain.ports.notify import Notifier
 from flows._deps import FlowDeps, use_deps
 from hub.runtime import Runtime
@@ -116,8 +116,7 @@ class FlowDispatcher:
     async def tick(self) -> None:
         """One look: a process-outbox run if rows are due, then any timer that came round."""
         now = self.deps.clock.now()
-        due = await next_effect_due(uow=self.deps.uow)
-        if due is not None and due <= now:
+        if await effects_due(uow=self.deps.uow, clock=self.deps.clock):
             await self._process_outbox()
         for name, every in self.options.schedules.items():
             if self._stopping.is_set():

@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bots.engine.store import StaleConversation, StoredConversation
 from storage.models import ConversationState
+from storage.repositories._common import table_of
 
-_STATES: sa.Table = ConversationState.__table__  # type: ignore[assignment]
+_STATES = table_of(ConversationState)
 # What every save writes, bound as `new_<column>` (the column names are taken by SET).
 _NEW_VALUES = {
     name: sa.bindparam(f"new_{name}", type_=_STATES.c[name].type)

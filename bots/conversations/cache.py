@@ -33,11 +33,15 @@ class TtlCache(Generic[K, V]):
             self._entries.move_to_end(key)
             return hit[1]
         value = await load()
-        self._entries[key] = (now + self._ttl, value)
+        self.remember(key, value)
+        return value
+
+    def remember(self, key: K, value: V, *, ttl: float | None = None) -> None:
+        """Keep `value` for `ttl` seconds (the cache's own by default) instead of loading."""
+        self._entries[key] = (time.monotonic() + (self._ttl if ttl is None else ttl), value)
         self._entries.move_to_end(key)
         while len(self._entries) > self._max:
             self._entries.popitem(last=False)
-        return value
 
     def forget(self, key: K) -> None:
         """Drop one entry (after a change made here)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,35 +47,24 @@ class SlackProfiles:
     ) -> None:
         """Look users up with this client, waiting at most `wait_seconds` for an answer."""
         self._client = client
-        self._found: TtlCache[tuple[str, str], SlackProfile] = TtlCache(ttl=ttl)
-        self._failed_until: dict[tuple[str, str], float] = {}
+        self._profiles: TtlCache[tuple[str, str], SlackProfile] = TtlCache(ttl=ttl)
         self._retry_after_failure = retry_after_failure
         self._wait_seconds = wait_seconds
-        self.lookups = 0
 
     async def of(self, workspace: str, user: str) -> SlackProfile:
         """The user's profile, or NO_PROFILE when Slack could not tell us just now."""
         key = (workspace, user)
-        if self._failed_until.get(key, 0.0) > time.monotonic():
-            return NO_PROFILE
         try:
-            return await self._found.get(key, lambda: self._lookup(user))
+            return await self._profiles.get(key, lambda: self._lookup(user))
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
             log.info("Slack users.info for %s failed (%r); answering without it", user, exc)
-            self._remember_failure(key)
+            self._profiles.remember(key, NO_PROFILE, ttl=self._retry_after_failure)
             return NO_PROFILE
 
     async def _lookup(self, user: str) -> SlackProfile:
-        self.lookups += 1
         async with asyncio.timeout(self._wait_seconds):
             answer = await self._client.users_info(user=user, include_locale=True)
         return parse_profile(answer.get("user") or {})
-
-    def _remember_failure(self, key: tuple[str, str]) -> None:
-        now = time.monotonic()
-        if len(self._failed_until) > 10_000:  # a flood of failures must not grow without end
-            self._failed_until = {k: t for k, t in self._failed_until.items() if t > now}
-        self._failed_until[key] = now + self._retry_after_failure
 
 
 def parse_profile(user: dict[str, Any]) -> SlackProfile:

@@ -51,12 +51,13 @@ async def claim_effects(
     return entries
 
 
-async def next_effect_due(
-    *, uow: UnitOfWorkFactory, kinds: tuple[OutboxKind, ...] = EFFECT_KINDS
-) -> datetime | None:
-    """When the next booking effect becomes due (None: nothing queued)."""
+async def effects_due(
+    *, uow: UnitOfWorkFactory, clock: Clock, kinds: tuple[OutboxKind, ...] = EFFECT_KINDS
+) -> bool:
+    """Whether a booking effect is due now: one indexed read, no write lock."""
     async with uow(read_only=True) as u:
-        return await u.outbox.next_due(kinds)
+        due = await u.outbox.next_due(kinds)
+    return due is not None and due <= clock.now()
 
 
 def effect_group(entry: OutboxEntry) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 from domain.booking import rules
 from domain.booking.availability import is_bookable
@@ -208,6 +209,7 @@ class _Schedule:
     """Around one window: what decides whether it is open, apart from other bookings."""
 
     around: TimeWindow
+    zone: ZoneInfo  # the reader's
     weekly: list[WeeklyHours]
     exceptions: list[DatedException]
     own_calendar: list[TimeWindow]  # busy times synced from the reader's calendar
@@ -223,6 +225,7 @@ async def _schedule_around(uow: UnitOfWork, reader: Reader, window: TimeWindow) 
     )
     return _Schedule(
         around=around,
+        zone=zone,
         weekly=await uow.availability.weekly(reader.id),
         exceptions=exceptions,
         own_calendar=await uow.calendar_busy.overlapping(reader.id, around),
@@ -244,7 +247,7 @@ async def _ensure_free(
         occupied = [w for w in occupied if (w.start, w.end) != (ignore.starts_at, ignore.ends_at)]
     bookable = is_bookable(
         slot=window,
-        zone=rules.zone_of(reader.timezone),
+        zone=schedule.zone,
         rules=rules.weekly_rules(schedule.weekly),
         exceptions=rules.dated_exceptions(schedule.exceptions),
         busy=rules.padded_busy(occupied + schedule.own_calendar, reader),

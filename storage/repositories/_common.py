@@ -58,6 +58,11 @@ def affected_rows(result: Result[Any]) -> int:
     return cast("CursorResult[Any]", result).rowcount
 
 
+def table_of(model: Any) -> sa.Table:
+    """The Core table of a mapped class, for statements that skip the ORM."""
+    return cast(sa.Table, model.__table__)
+
+
 @functools.cache
 def _by_id(table: sa.Table) -> sa.Select[Any]:
     """SELECT one row by primary key, built once per table (so its cache key is too)."""
@@ -71,6 +76,6 @@ async def row_by_id(session: AsyncSession, model: Any, row_id: UUID) -> Row[Any]
     the chat path those reads were a tenth of a turn's CPU, for a copy made right after.
     Writes here are UPDATE statements, never the identity map, so nothing relies on it.
     """
-    table = cast(sa.Table, model.__table__)
+    table = table_of(model)
     found: Row[Any] | None = (await session.execute(_by_id(table), {"row_id": row_id})).first()
     return found

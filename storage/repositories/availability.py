@@ -14,15 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.models import DatedException, WeeklyHours
 from storage.models import AvailabilityException as ExceptionRow
 from storage.models import AvailabilityRule as RuleRow
+from storage.repositories._common import table_of
 
 # Built once: the slot search runs these on every day a client looks at.
 _WEEKLY = (
-    sa.select(RuleRow.__table__)
+    sa.select(table_of(RuleRow))
     .where(RuleRow.reader_id == sa.bindparam("reader_id"))
     .order_by(RuleRow.weekday, RuleRow.start_local)
 )
 _EXCEPTIONS = (
-    sa.select(ExceptionRow.__table__)
+    sa.select(table_of(ExceptionRow))
     .where(
         ExceptionRow.reader_id == sa.bindparam("reader_id"),
         ExceptionRow.day >= sa.bindparam("first"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ from storage.repositories._common import (
     check_booking_length,
     overlap_as_slot_unavailable,
     row_by_id,
+    table_of,
 )
 
 
@@ -96,7 +97,7 @@ def _row_values(booking: Booking) -> dict[str, Any]:
     }
 
 
-_BOOKINGS = cast(sa.Table, BookingRow.__table__)
+_BOOKINGS = table_of(BookingRow)
 
 
 def _overlapping() -> sa.ColumnElement[bool]:

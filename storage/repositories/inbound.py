@@ -13,8 +13,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboundEvent
+from storage.repositories._common import table_of
 
-_EVENTS: sa.Table = InboundEvent.__table__  # type: ignore[assignment]
+_EVENTS = table_of(InboundEvent)
 
 
 @functools.cache
@@ -25,6 +26,16 @@ def _record_statement(dialect: str) -> Any:
         insert(_EVENTS)
         .on_conflict_do_nothing(index_elements=["provider", "event_id"])
         .returning(_EVENTS.c.provider, _EVENTS.c.event_id)
+    )
+
+
+def _unfinished(received_before: datetime, limit: int) -> sa.Select[Any]:
+    """(id, provider, event id, payload) of deliveries never finished, oldest first."""
+    return (
+        sa.select(_EVENTS.c.id, _EVENTS.c.provider, _EVENTS.c.event_id, _EVENTS.c.payload)
+        .where(_EVENTS.c.processed_at.is_(None), _EVENTS.c.received_at < received_before)
+        .order_by(_EVENTS.c.received_at)
+        .limit(limit)
     )
 
 
@@ -105,17 +116,8 @@ class SqlInboundRepository:
 
         On SQLite the caller's write transaction already keeps every other writer out.
         """
-        query = (
-            sa.select(
-                InboundEvent.id, InboundEvent.provider, InboundEvent.event_id, InboundEvent.payload
-            )
-            .where(
-                InboundEvent.processed_at.is_(None),
-                InboundEvent.received_at < received_before,
-                sa.or_(InboundEvent.claimed_until.is_(None), InboundEvent.claimed_until < now),
-            )
-            .order_by(InboundEvent.received_at)
-            .limit(limit)
+        query = _unfinished(received_before, limit).where(
+            sa.or_(_EVENTS.c.claimed_until.is_(None), _EVENTS.c.claimed_until < now)
         )
         if self._session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
@@ -133,10 +135,5 @@ class SqlInboundRepository:
         self, received_before: datetime, limit: int
     ) -> list[tuple[str, str, dict[str, Any]]]:
         """Recorded but never finished, oldest first (claimed by a sweep or not)."""
-        rows = await self._session.execute(
-            sa.select(InboundEvent.provider, InboundEvent.event_id, InboundEvent.payload)
-            .where(InboundEvent.processed_at.is_(None), InboundEvent.received_at < received_before)
-            .order_by(InboundEvent.received_at)
-            .limit(limit)
-        )
-        return [(p, e, dict(payload or {})) for p, e, payload in rows.all()]
+        rows = await self._session.execute(_unfinished(received_before, limit))
+        return [(p, e, dict(payload or {})) for _, p, e, payload in rows.all()]

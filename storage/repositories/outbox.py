@@ -6,7 +6,7 @@ import functools
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.enums import OutboxKind, OutboxStatus
 from domain.models import OutboxEntry
 from storage.models import OutboxMessage
+from storage.repositories._common import table_of
 
 _CLAIMABLE = (OutboxStatus.PENDING, OutboxStatus.FAILED)
-_OUTBOX = cast(sa.Table, OutboxMessage.__table__)
+_OUTBOX = table_of(OutboxMessage)
 
 
 @functools.cache

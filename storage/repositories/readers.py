@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from domain.clock import Clock, SystemClock
 from domain.errors import NotFound
 from domain.models import Reader
 from storage.models import Reader as ReaderRow
-from storage.repositories._common import affected_rows, row_by_id
+from storage.repositories._common import affected_rows, row_by_id, table_of
 
 
 def _to_domain(row: ReaderRow | Row[Any]) -> Reader:
@@ -76,7 +76,7 @@ def _to_row(reader: Reader, clock: Clock) -> ReaderRow:
     )
 
 
-_READERS = cast(sa.Table, ReaderRow.__table__)
+_READERS = table_of(ReaderRow)
 # Built once: every booking write starts with it.
 _LOCK_SCHEDULE = (
     sa.update(_READERS)
