@@ -207,11 +207,12 @@ async def http_conversations(
     limits = httpx.Limits(max_connections=concurrency, keepalive_expiry=3.0)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
 
-        async def post(session: str, **body: str) -> dict:  # type: ignore[type-arg]
+        async def post(session: str | None, **body: str) -> dict:  # type: ignore[type-arg]
             if think:
                 await asyncio.sleep(think * rng.uniform(0.5, 1.5))
             started = time.perf_counter()
-            response = await http.post("/api/v1/chat", json={"session": session, **body})
+            known = {"session": session} if session else {}  # the server issues one
+            response = await http.post("/api/v1/chat", json={**known, **body})
             turns.append(time.perf_counter() - started)
             response.raise_for_status()
             return response.json()
@@ -226,9 +227,9 @@ async def http_conversations(
 
         async def one(i: int) -> None:
             async with gate:
-                session = f"bench-http-{offset + i:08d}"
                 day = (utc_now() + timedelta(days=1 + (offset + i) % 300)).date().isoformat()
-                await post(session, text="book with Rose", timezone="America/New_York")
+                first = await post(None, text="book with Rose", timezone="America/New_York")
+                session = first["session"]
                 answer = await post(session, action=f"bk:day:{day}")
                 for _attempt in range(5):
                     answer = await post(session, action=action(answer, ":slot:"))

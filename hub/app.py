@@ -17,6 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_
 from pydantic import BaseModel, Field, model_validator
 
 from bots.engine import InboundEvent
+from bots.webchat import WebChatSessions
 from domain.enums import Channel
 from hub import api, booking_routes
 from hub.channels import ChannelHub, ChannelOptions
@@ -24,10 +25,11 @@ from hub.dispatcher import DispatcherOptions, FlowDispatcher, start_dispatcher
 from hub.flow_worker import FlowWorkerProcess, WorkerState
 from hub.gc_tuning import keep_full_collections_rare
 from hub.runtime import Runtime, build_runtime
+from hub.secrets import secret_key_material
 from hub.settings import FlowsMode, Settings
 
 WEB = Path(__file__).with_name("web")
-SESSION = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+SESSION_SHAPE = r"^[A-Za-z0-9_.-]{8,128}$"
 CHAT_TURNS = Counter("samia_chat_turns_total", "Chat turns handled", ["channel"])
 CHAT_LATENCY = Histogram("samia_chat_turn_seconds", "Time to answer one chat turn", ["channel"])
 
@@ -35,7 +37,11 @@ CHAT_LATENCY = Histogram("samia_chat_turn_seconds", "Time to answer one chat tur
 class ChatRequest(BaseModel):
     """One web chat message or button tap (CONTRACT.md); timezone/locale are optional extras."""
 
-    session: str = Field(pattern=SESSION.pattern, description="Opaque id the page keeps")
+    session: str | None = Field(
+        default=None,
+        pattern=SESSION_SHAPE,
+        description="The id a previous answer gave; omit it to start a session",
+    )
     text: str | None = Field(default=None, max_length=2000)
     action: str | None = Field(default=None, max_length=64)
     timezone: str | None = Field(default=None, max_length=64)
@@ -63,6 +69,15 @@ def create_app(
     (by default a child process); `flows` runs them in this event loop (tests).
     """
     channels = ChannelHub(settings, channel_options)
+    sessions = WebChatSessions(secret_key_material(settings))
+
+    def issued_session(session: str) -> str:
+        """The session id when this server issued it; anything else is refused."""
+        if not re.match(SESSION_SHAPE, session):
+            raise HTTPException(400, "bad session id")
+        if not sessions.is_issued(session):
+            raise HTTPException(401, "unknown chat session: start without one to get a new id")
+        return session
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -132,10 +147,11 @@ def create_app(
     @app.post("/api/v1/chat")
     async def chat(body: ChatRequest, request: Request) -> dict[str, Any]:
         runtime: Runtime = request.app.state.runtime
+        session = sessions.issue() if body.session is None else issued_session(body.session)
         common: dict[str, Any] = {
             "channel": Channel.WEBCHAT,
-            "chat_id": body.session,
-            "user_ref": body.session,
+            "chat_id": session,
+            "user_ref": session,
             "locale": body.locale,
             "timezone": body.timezone,
         }
@@ -147,14 +163,12 @@ def create_app(
         replies = await runtime.engine.handle(event)
         CHAT_LATENCY.labels("webchat").observe(time.perf_counter() - started)
         CHAT_TURNS.labels("webchat").inc()
-        return {"replies": [reply.as_json() for reply in replies]}
+        return {"session": session, "replies": [reply.as_json() for reply in replies]}
 
     @app.get("/api/v1/chat/{session}/messages")
     async def chat_inbox(session: str) -> dict[str, Any]:
         """Notices for a web chat session (confirmations, reminders), each returned once."""
-        if not SESSION.match(session):
-            raise HTTPException(400, "bad session id")
-        return {"replies": await channels.inbox.take(session)}
+        return {"replies": await channels.inbox.take(issued_session(session))}
 
     app.include_router(api.router(settings), prefix="/api/v1")
     return app

@@ -11,3 +11,10 @@ def credential_cipher(settings: Settings) -> CredentialCipher:
     if settings.secret_key is not None:
         return CredentialCipher.from_setting(settings.secret_key.get_secret_value())
     return CredentialCipher.from_setting(load_or_create_key_file(settings.var_dir / "secret.key"))
+
+
+def secret_key_material(settings: Settings) -> bytes:
+    """The hub's secret key as bytes, for keys derived from it (web chat session tags)."""
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value().encode()
+    return load_or_create_key_file(settings.var_dir / "secret.key").encode()

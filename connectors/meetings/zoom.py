@@ -3,6 +3,9 @@
 Zoom has no idempotency key, so the meeting's agenda carries `samia-booking:<key>`;
 `create_meeting` first looks for a meeting with that marker (a retry after a crash
 between Zoom's answer and our commit finds it) unless the caller says `lookup=False`.
+The lookup lists `scheduled` meetings, which Zoom documents as upcoming, live and
+previous unexpired ones: a retry that runs after the session's start time (a worker down
+for hours) still adopts the meeting instead of making a second one.
 """
 
 from __future__ import annotations
@@ -185,9 +188,9 @@ class ZoomMeetings:
     # -- MeetingConnector ---------------------------------------------------------------------
 
     async def find_meeting(self, *, idempotency_key: str, host: str) -> MeetingRef | None:
-        """The host's upcoming meeting whose agenda carries the key's marker, if any."""
+        """The host's scheduled (upcoming, live or unexpired past) meeting with the key's marker."""
         marker = agenda_marker(idempotency_key)
-        params: dict[str, Any] = {"type": "upcoming", "page_size": _PAGE_SIZE}
+        params: dict[str, Any] = {"type": "scheduled", "page_size": _PAGE_SIZE}
         while True:
             response = await self._api("GET", f"/users/{_user(host)}/meetings", params=params)
             page = response.json()

@@ -258,6 +258,26 @@ async def test_a_meeting_made_before_a_crash_is_adopted_by_its_agenda_marker(
     assert agenda_marker("crash") in only["agenda"].splitlines()
 
 
+async def test_a_retry_after_the_session_started_still_adopts_its_meeting(
+    zoom: ZoomMeetings, zoom_server: ZoomApiFake
+) -> None:
+    started_an_hour_ago = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0)
+    zoom_server.fail_next("meetings.create", status=502, after_commit=True)
+    with pytest.raises(TransientConnectorError):
+        await zoom.create_meeting(request=request(started_an_hour_ago), idempotency_key="late")
+    ref = await zoom.create_meeting(request=request(started_an_hour_ago), idempotency_key="late")
+    [only] = zoom_server.live_meetings()
+    assert ref.meeting_id == str(only["id"])
+
+
+async def test_a_meeting_long_expired_is_not_listed_as_scheduled(
+    zoom: ZoomMeetings, zoom_server: ZoomApiFake
+) -> None:
+    long_ago = (datetime.now(UTC) - timedelta(days=40)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    zoom_server.add_meeting(HOST, agenda=f"old\n\n{agenda_marker('old')}", start_time=long_ago)
+    assert await zoom.find_meeting(idempotency_key="old", host=HOST) is None
+
+
 async def test_adoption_follows_list_pages_and_matches_the_key_exactly(
     zoom: ZoomMeetings, zoom_server: ZoomApiFake
 ) -> None:
@@ -280,7 +300,7 @@ async def test_the_create_body_is_what_zoom_documents(
     assert (body["duration"], body["timezone"]) == (45, "Europe/Paris")
     assert len(body["topic"]) == 200
     assert body["agenda"].endswith(agenda_marker("body"))
-    assert zoom_server.last("meetings.list").params == {"type": "upcoming", "page_size": "300"}
+    assert zoom_server.last("meetings.list").params == {"type": "scheduled", "page_size": "300"}
 
 
 @pytest.mark.parametrize(("retry_after", "expected"), [("3", 3.0), (None, None)])

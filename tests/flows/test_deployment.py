@@ -93,6 +93,19 @@ def prefect(*args: str, env: dict[str, str], timeout: float = 120) -> str:
     return done.stdout
 
 
+def post_retrying_busy(url: str, attempts: int = 10) -> httpx.Response:
+    """POST as Prefect's own client does: a 503 means the server's database was busy, try again."""
+    for _ in range(attempts - 1):
+        answer = httpx.post(url, json={}, timeout=30)
+        if answer.status_code != 503:
+            break
+        time.sleep(1)
+    else:
+        answer = httpx.post(url, json={}, timeout=30)
+    answer.raise_for_status()
+    return answer
+
+
 def test_a_deployment_from_prefect_yaml_runs_on_a_process_worker(
     prefect_server: str, tmp_path: Path
 ) -> None:
@@ -115,8 +128,7 @@ def test_a_deployment_from_prefect_yaml_runs_on_a_process_worker(
     deployment = httpx.get(f"{prefect_server}/deployments/name/expire-holds/expire-holds").json()
     assert deployment["work_pool_name"] == "samia-process"
     assert deployment["schedules"], "the schedule from prefect.yaml is missing"
-    run = httpx.post(f"{prefect_server}/deployments/{deployment['id']}/create_flow_run", json={})
-    run.raise_for_status()
+    run = post_retrying_busy(f"{prefect_server}/deployments/{deployment['id']}/create_flow_run")
     prefect("worker", "start", "--pool", "samia-process", "--run-once", env=env, timeout=180)
 
     state = httpx.get(f"{prefect_server}/flow_runs/{run.json()['id']}").json()["state"]

@@ -52,10 +52,13 @@ def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestC
     asyncio.run(runtime.close())
 
 
-def say(http: TestClient, session: str, **body: str) -> dict:  # type: ignore[type-arg]
-    response = http.post("/api/v1/chat", json={"session": session, **body})
+def say(http: TestClient, session: str | None, **body: str) -> dict:  # type: ignore[type-arg]
+    known = {"session": session} if session else {}
+    response = http.post("/api/v1/chat", json={**known, **body})
     assert response.status_code == 200, response.text
-    return response.json()
+    answer: dict = response.json()  # type: ignore[type-arg]
+    assert session is None or answer["session"] == session
+    return answer
 
 
 def button(answer: dict, label: str) -> str:  # type: ignore[type-arg]
@@ -67,8 +70,8 @@ def button(answer: dict, label: str) -> str:  # type: ignore[type-arg]
 
 
 def test_booking_over_http_then_listed_by_the_admin_api(client: TestClient) -> None:
-    session = "browser-session-0001"
-    answer = say(client, session, text="book tomorrow at 11am", timezone="Europe/London")
+    answer = say(client, None, text="book tomorrow at 11am", timezone="Europe/London")
+    session = answer["session"]
     assert set(answer["replies"][0]) == {"text", "choices", "image_url", "document_url"}
     assert "name" in answer["replies"][-1]["text"]
     say(client, session, text="Lina")
@@ -90,7 +93,6 @@ def test_booking_over_http_then_listed_by_the_admin_api(client: TestClient) -> N
 
 def test_malformed_chat_bodies_are_400_and_change_nothing(client: TestClient) -> None:
     for body in (
-        {"text": "hi"},
         {"session": "short", "text": "hi"},
         {"session": "browser-session-0002"},
         {"session": "browser-session-0002", "text": "hi", "action": "bk:start:"},
@@ -103,6 +105,27 @@ def test_malformed_chat_bodies_are_400_and_change_nothing(client: TestClient) ->
         "/api/v1/chat", content=b"{not json", headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 400
+
+
+def test_a_chat_without_a_session_gets_a_server_issued_one(client: TestClient) -> None:
+    first = say(client, None, text="hi")
+    second = say(client, None, text="hi")
+    assert first["session"] != second["session"]
+    assert len(first["session"]) == 45  # 128 random bits and a 128-bit tag, base64url
+    assert say(client, first["session"], text="help")["session"] == first["session"]
+
+
+def test_a_made_up_session_reads_nothing_and_says_nothing(client: TestClient) -> None:
+    real = say(client, None, text="book tomorrow at 11am")["session"]
+    nonce, tag = real.split(".")
+    forged = f"{nonce}.{'A' * len(tag)}"
+    for session in ("browser-session-0002", forged, "A" * 22 + "." + tag):
+        talked = client.post("/api/v1/chat", json={"session": session, "text": "my bookings"})
+        assert talked.status_code == 401, session
+        assert "unknown chat session" in talked.json()["detail"]
+        read = client.get(f"/api/v1/chat/{session}/messages")
+        assert read.status_code == 401, session
+    assert client.get(f"/api/v1/chat/{real}/messages").status_code == 200
 
 
 def test_admin_api_needs_the_bearer_token(client: TestClient) -> None:

@@ -220,12 +220,14 @@ class MetaDriver(_Base):
 
 @dataclass
 class WebDriver(_Base):
-    session: str = "web-session-parity-1"
+    session: str | None = None  # issued by the server with the first answer
     name: str = "webchat"
 
     async def _post(self, **body: str) -> None:
-        response = await self.hub.http.post("/api/v1/chat", json={"session": self.session, **body})
+        known = {"session": self.session} if self.session else {}
+        response = await self.hub.http.post("/api/v1/chat", json={**known, **body})
         assert response.status_code == 200, response.text
+        self.session = response.json()["session"]
         self.batch = response.json()["replies"]
 
     async def say(self, text: str) -> None:

@@ -184,8 +184,9 @@ async def test_outside_the_window_instagram_never_sends_and_another_channel_is_u
 
 
 async def test_web_chat_notices_wait_in_the_inbox_until_the_page_polls(hub: Hub) -> None:
-    chat = WebDriver(hub, session="web-session-inbox-1")
+    chat = WebDriver(hub)
     await chat.say("hello")
+    assert chat.session is not None
     client_id = await client_of(hub, Channel.WEBCHAT, "", chat.session)
     booking = await confirmed_booking(hub, client_id)
 

@@ -16,7 +16,7 @@ import base64
 import itertools
 import secrets
 from collections import defaultdict, deque
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -34,6 +34,7 @@ _MEETING_FIELDS = frozenset(
      "default_password", "pre_schedule", "recurrence", "schedule_for", "settings",
      "template_id", "tracking_fields"}
 )  # fmt: skip
+_EXPIRES_AFTER = timedelta(days=30)  # a one-time meeting's id lapses this long after its time
 _LIST_TYPES = frozenset({"scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings"})
 _TOPIC_MAX, _AGENDA_MAX, _PAGE_MAX = 200, 2000, 300
 _ERRORS = {
@@ -305,7 +306,12 @@ class ZoomApiFake(FakeVendor):
         return 201, dict(meeting), {}
 
     def _list(self, user_id: str, params: dict[str, Any]) -> Answer:
-        """The host's meetings, paged with next_page_token; upcoming = start in the future."""
+        """The host's meetings, paged with next_page_token, filtered by list type as Zoom does.
+
+        upcoming: start in the future; previous_meetings: start in the past; scheduled:
+        upcoming, live and previous meetings that have not expired (Zoom expires a
+        one-time meeting 30 days after its scheduled time).
+        """
         kind = params.get("type", "scheduled")
         size_text = params.get("page_size", "30")
         problems = []
@@ -319,6 +325,11 @@ class ZoomApiFake(FakeVendor):
         mine = [m for m in self.meetings.values() if m["host_id"] == user_id]
         if kind in ("upcoming", "upcoming_meetings"):
             mine = [m for m in mine if (_zoom_time(m["start_time"]) or now) >= now]
+        elif kind == "previous_meetings":
+            mine = [m for m in mine if (_zoom_time(m["start_time"]) or now) < now]
+        elif kind == "scheduled":
+            expired = now - _EXPIRES_AFTER
+            mine = [m for m in mine if (_zoom_time(m["start_time"]) or now) >= expired]
         offset = int(params.get("next_page_token") or 0)
         size = int(size_text)
         page = mine[offset : offset + size]

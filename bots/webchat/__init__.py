@@ -1,0 +1,5 @@
+"""The web chat channel: server-issued sessions for the page and for scripts."""
+
+from bots.webchat.sessions import WebChatSessions
+
+__all__ = ("WebChatSessions",)
