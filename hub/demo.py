@@ -147,6 +147,16 @@ SERVICES = (
 )
 
 
+# The Arabic-speaking reader's clients see her services in her language.
+ARABIC_SERVICE_NAMES = {
+    "quick-chat": "قراءة سريعة بالمحادثة",
+    "voice-per-minute": "قراءة صوتية (بالدقيقة)",
+    "video-deep-dive": "قراءة معمّقة بالفيديو",
+    "monthly-pack": "باقة الإرشاد الشهرية (4 جلسات)",
+}
+UPCOMING_DAYS = 7  # today and the six days after: the reader side shows something at once
+
+
 def seed_demo(settings: Settings, *, clients: int = 500, months: int = 6, seed: int = 7) -> str:
     """Insert the demo set once; a second run leaves the database as it is."""
     engine = create_engine(settings.database_url)
@@ -161,9 +171,13 @@ def seed_demo(settings: Settings, *, clients: int = 500, months: int = 6, seed: 
             session.add_all(people)
             session.flush()
             count = _history(session, rng, readers, people, now, months)
+            ahead = _upcoming(session, rng, readers, people, now)
     finally:
         engine.dispose()
-    return f"seeded {len(READERS)} readers, {clients} clients and {count} past bookings"
+    return (
+        f"seeded {len(READERS)} readers, {clients} clients, {count} past bookings"
+        f" and {ahead} upcoming"
+    )
 
 
 def _reader(session: Session, demo: DemoReader, now: datetime) -> tuple[Reader, list[Service]]:
@@ -185,7 +199,7 @@ def _reader(session: Session, demo: DemoReader, now: datetime) -> tuple[Reader, 
     session.add(reader)
     session.flush()
     start, end = demo.hours
-    for weekday in range(6):  # Monday to Saturday
+    for weekday in range(7):  # every day: the upcoming week is seeded from today
         session.add(
             AvailabilityRule(
                 reader_id=reader.id, weekday=weekday, start_local=time(start), end_local=time(end)
@@ -195,7 +209,7 @@ def _reader(session: Session, demo: DemoReader, now: datetime) -> tuple[Reader, 
         Service(
             reader_id=reader.id,
             slug=slug,
-            name=name,
+            name=ARABIC_SERVICE_NAMES[slug] if demo.languages[0] == "ar" else name,
             kind=kind,
             duration_minutes=minutes,
             pricing_model=model,
@@ -272,6 +286,62 @@ def _history(
                 )
     session.add_all([*sessions, *ratings])
     return len(rows)
+
+
+def _upcoming(
+    session: Session,
+    rng: random.Random,
+    readers: list[tuple[Reader, list[Service]]],
+    people: list[Client],
+    now: datetime,
+) -> int:
+    """Confirmed sessions from later today through the week, inside each reader's hours."""
+    rows: list[Booking] = []
+    for (reader, services), demo in zip(readers, READERS, strict=True):
+        zone = ZoneInfo(reader.timezone)
+        today = now.astimezone(zone).date()
+        opens, closes = demo.hours
+        for offset in range(UPCOMING_DAYS):
+            day = today + timedelta(days=offset)
+            # Today: the hours still ahead; later days: from opening, two hours apart.
+            first = opens + offset % 2
+            if offset == 0:
+                first = max(opens, now.astimezone(zone).hour + 1)
+            for hour in range(first, closes - 1, 2)[: rng.randint(2, 3)]:
+                start = datetime.combine(day, time(hour), zone).astimezone(UTC)
+                if start < now + timedelta(minutes=30):
+                    continue
+                service = rng.choices(services[:3], [50, 25, 25])[0]
+                rows.append(_booking(rng.choice(people), reader, service, start, now))
+    session.add_all(rows)
+    return len(rows)
+
+
+def _booking(
+    client: Client, reader: Reader, service: Service, start: datetime, now: datetime
+) -> Booking:
+    """One confirmed upcoming booking, priced as the booking service prices it."""
+    price = service.price_minor * (
+        service.duration_minutes if service.pricing_model is PricingModel.PER_MINUTE else 1
+    )
+    return Booking(
+        id=uuid.uuid4(),
+        reader_id=reader.id,
+        client_id=client.id,
+        service_id=service.id,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=service.duration_minutes),
+        client_timezone=client.timezone,
+        status=BookingStatus.CONFIRMED,
+        service_kind=service.kind,
+        pricing_model=service.pricing_model,
+        price_minor=price,
+        currency=service.currency,
+        source_channel=client.preferred_channel or Channel.WEBCHAT,
+        confirmed_at=now,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def _day(
