@@ -67,9 +67,20 @@ async def known_sender(*, uow: UnitOfWork, clock: Clock, sender: Sender) -> Reso
 
 
 async def resolve_sender(
-    *, uow: UnitOfWork, clock: Clock, sender: Sender, default_timezone: str = "UTC"
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    sender: Sender,
+    default_timezone: str = "UTC",
+    written_language: str | None = None,
 ) -> ResolvedSender:
-    """Find the account's owner, or make the sender a client on first contact."""
+    """Find the account's owner, or make the sender a client on first contact.
+
+    A new client speaks the language of their first words (`written_language`, from
+    `domain.script`) over their channel's locale, with one exception: English words do not
+    override an Arabic locale, since a page's own first message ("book with Layla", sent
+    before the person types) is English and the locale is then the better witness.
+    """
     now = clock.now()
     async with uow:
         identity = await uow.identities.find(
@@ -82,7 +93,7 @@ async def resolve_sender(
                 id=uuid4(),
                 referral_code=new_referral_code(),
                 name=sender.display_name,
-                language=_language_of(sender.locale),
+                language=_first_language(sender.locale, written_language),
                 timezone=default_timezone,
                 preferred_channel=sender.channel,
                 created_at=now,
@@ -207,6 +218,13 @@ def _worth_saving(stored: Identity, touched: Identity) -> bool:
         or touched.last_inbound_at is None
         or (touched.last_inbound_at - last >= LAST_INBOUND_RESOLUTION)
     )
+
+
+def _first_language(locale: str | None, written: str | None) -> str:
+    """What a new client is answered in: their Arabic words, else the locale, else words."""
+    if written == "ar" or (written is not None and not locale):
+        return written
+    return _language_of(locale)
 
 
 def _language_of(locale: str | None) -> str:
