@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from bots.conversations.common import Conv
+from bots.conversations.verbs import ManageVerb
 from bots.engine import Action, Choice, Reply
 from bots.language import format_money, format_when, translator
 from bots.language.messages import Msg
@@ -50,7 +51,11 @@ async def render_notice(*, uow: UnitOfWorkFactory, notice: Notice, audience: Aud
         lines.append(tr.gettext(Msg.JOIN_LINK, url=meeting_url))
     choices: tuple[Choice, ...] = ()
     if audience.is_client and view is not None:
-        choices = (Choice.of(tr.gettext(Msg.MY_BOOKINGS), Action(Conv.MANAGE.value, "list")),)
+        choices = (
+            Choice.of(
+                tr.gettext(Msg.MY_BOOKINGS), Action(Conv.MANAGE.value, ManageVerb.LIST.value)
+            ),
+        )
     return Reply("\n".join(lines), choices=choices)
 
 

@@ -3,6 +3,7 @@
 A reader's own Google (authorized-user info JSON) or Zoom (Server-to-Server app JSON)
 account, stored encrypted in `integration_accounts`, overrides the platform settings.
 Connectors are cached so the Zoom token and Google's HTTP pool survive across tasks.
+Built here, in the composition root, so flows only see the domain's `AccountsResolver`.
 """
 
 from __future__ import annotations

@@ -334,9 +334,10 @@ def flows_work(
 
 
 async def _run_flow(name: str) -> object:
-    from flows._deps import reset_built_deps
     from flows.registry import flow_by_name
+    from hub.flow_deps import register_environment_deps, reset_built_deps
 
+    register_environment_deps()
     try:
         return await flow_by_name(name)()
     finally:

@@ -153,7 +153,7 @@ async def start_dispatcher(
     settings: Settings, runtime: Runtime, options: DispatcherOptions | None = None
 ) -> FlowDispatcher:
     """Flows on the runtime's database, clock and notifier (the channels' one when started)."""
-    from flows._deps import deps_on
+    from hub.flow_deps import deps_on
 
     notifier = runtime.extras.get("notifier")
     if notifier is None:

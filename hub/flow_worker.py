@@ -138,10 +138,17 @@ class FlowWorkerProcess:
             start_new_session=True,  # Ctrl-C reaches the server, which then stops us in order
         )
         assert process.stdout is not None
+        spawned = asyncio.get_running_loop().time()
+        _say(
+            f"flows: worker started (pid {process.pid}); waiting for Prefect's local API"
+            " and the first outbox poll before it is ready"
+        )
         async for raw in process.stdout:
             line = raw.decode(errors="replace").strip()
             if line == READY_LINE:
                 self.state = WorkerState.READY
+                elapsed = asyncio.get_running_loop().time() - spawned
+                _say(f"flows: worker ready after {elapsed:.1f} s")
             elif line:
                 # The worker's own messages, on the server's console.
                 sys.stdout.write(f"{line}\n")
@@ -149,10 +156,16 @@ class FlowWorkerProcess:
         return await process.wait()
 
 
+def _say(line: str) -> None:
+    """One line of the worker's life on the server's console, whatever the log level."""
+    sys.stdout.write(f"{line}\n")
+    sys.stdout.flush()
+
+
 async def run_flow_worker(settings: Settings, *, stop_when_stdin_closes: bool = False) -> None:
     """`samia flows work`: the dispatcher loop until SIGTERM or SIGINT (or stdin closes)."""
-    from flows._deps import build_deps
     from hub.dispatcher import DispatcherOptions, FlowDispatcher
+    from hub.flow_deps import build_deps
 
     deps = await build_deps(settings)
     dispatcher = FlowDispatcher(deps, var_dir=settings.var_dir, options=DispatcherOptions())

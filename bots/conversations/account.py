@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bots.conversations.common import Conv, help_step, menu, reader_menu
 from bots.conversations.deps import ChatDeps
+from bots.conversations.verbs import AccountVerb as Verb
 from bots.engine import Conversation, InboundEvent, Reply, Step, Turn
 from domain import errors, identity
 from domain.booking.queries import reader_profile
@@ -35,7 +36,7 @@ async def start_over(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 
 async def link(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """`/link CODE`: this chat account now acts as the reader the code was made for."""
-    code = (event.args or getattr(turn.intent, "link_code", None) or "").strip()
+    code = (event.args or (turn.intent.link_code if turn.intent else None) or "").strip()
     if not code:
         return Step.end(Reply(turn.t("Send /link followed by your code to connect your account.")))
     sender = identity.Sender(
@@ -74,5 +75,5 @@ CONVERSATION: Conversation[ChatDeps] = Conversation(
         "link": link,
         "intent:link": link,
     },
-    actions={"help": show_help, "menu": welcome, "restart": start_over},
+    actions={Verb.HELP: show_help, Verb.MENU: welcome, Verb.RESTART: start_over},
 )

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bots.conversations import booking_views as views
 from bots.conversations.common import EMAIL, Conv, client_menu, domain_error_reply
 from bots.conversations.deps import ChatDeps
+from bots.conversations.verbs import BookingVerb as Verb
 from bots.engine import Conversation, InboundEvent, Reply, Step, Turn
 from domain import errors, identity
 from domain.booking import queries, service
@@ -28,18 +29,6 @@ class State(StrEnum):
     CONFIRM = "confirm"
 
 
-class Verb(StrEnum):
-    """Button verbs of the booking conversation."""
-
-    START = "start"
-    READER = "reader"
-    SERVICE = "svc"
-    DAYS = "days"
-    DAY = "day"
-    SLOT = "slot"
-    CONFIRM = "confirm"
-
-
 async def start(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """Begin; a free-text request may already name the reader, day and time."""
     turn.ctx.clear()
@@ -47,7 +36,7 @@ async def start(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     readers = await turn.deps.readers()
     if intent is not None:
         turn.ctx.update(views.intent_context(intent))
-        wanted = getattr(intent, "reader", None)
+        wanted = intent.reader
         match = [r for r in readers if wanted and wanted.casefold() in r.name.casefold()]
         if len(match) == 1:
             return await _services_for(turn, match[0].id)

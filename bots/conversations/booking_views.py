@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 from bots.conversations.common import Conv, choice, client_menu, day_label, price
 from bots.conversations.deps import ChatDeps
+from bots.conversations.verbs import BookingVerb
 from bots.engine import Action, Reply, Turn
-from bots.language import Msg, format_time, format_when, parse_intent
+from bots.language import Intent, Msg, format_time, format_when, parse_intent
 from domain.booking.queries import client_profile
 from domain.booking.windows import Slot
 from domain.enums import Channel, PricingModel
@@ -31,23 +32,23 @@ class ParsedDay:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def intent_context(intent: Any) -> dict[str, Any]:
+def intent_context(intent: Intent) -> dict[str, Any]:
     """Day, time and part of day from a free-text request, as context values."""
     ctx: dict[str, Any] = {}
-    if getattr(intent, "day", None):
+    if intent.day:
         ctx["day"] = intent.day.isoformat()
-    if getattr(intent, "time_of_day", None):
+    if intent.time_of_day:
         ctx["time"] = intent.time_of_day.strftime("%H:%M")
-    if getattr(intent, "period", None):
-        ctx["period"] = str(
-            intent.period.value if hasattr(intent.period, "value") else intent.period
-        )
+    if intent.period:
+        ctx["period"] = intent.period.value
     return ctx
 
 
 def pick_reader(turn: Turn[ChatDeps], readers: list[Reader]) -> Reply:
     """Which reader."""
-    buttons = tuple(choice(turn, r.brand, Conv.BOOKING, "reader", r.id.hex) for r in readers)
+    buttons = tuple(
+        choice(turn, r.brand, Conv.BOOKING, BookingVerb.READER, r.id.hex) for r in readers
+    )
     return Reply(turn.t("Which reader would you like?"), choices=buttons)
 
 
@@ -59,16 +60,18 @@ def pick_service(turn: Turn[ChatDeps], services: list[Service]) -> Reply:
         if s.pricing_model is PricingModel.PER_MINUTE:
             amount = turn.t(Msg.PRICE_PER_MINUTE, price=amount)
         label = turn.t(Msg.SERVICE_OPTION, service=s.name, minutes=s.duration_minutes, price=amount)
-        buttons.append(choice(turn, label, Conv.BOOKING, "svc", s.id.hex))
+        buttons.append(choice(turn, label, Conv.BOOKING, BookingVerb.SERVICE, s.id.hex))
     return Reply(turn.t("Which reading would you like?"), choices=tuple(buttons))
 
 
 def day_choices(turn: Turn[ChatDeps], first: date, count: int = 7) -> tuple[Any, ...]:
     """A week of day buttons and a button for the week after."""
     days = [first + timedelta(days=i) for i in range(count)]
-    buttons = [choice(turn, day_label(turn, d), Conv.BOOKING, "day", d.isoformat()) for d in days]
+    buttons = [
+        choice(turn, day_label(turn, d), Conv.BOOKING, BookingVerb.DAY, d.isoformat()) for d in days
+    ]
     later = first + timedelta(days=count)
-    buttons.append(choice(turn, "More days", Conv.BOOKING, "days", later.isoformat()))
+    buttons.append(choice(turn, "More days", Conv.BOOKING, BookingVerb.DAYS, later.isoformat()))
     return tuple(buttons)
 
 
@@ -95,12 +98,14 @@ def pick_slot(turn: Turn[ChatDeps], day: date, slots: list[Slot]) -> Reply:
             turn,
             format_time(s.starts_at, turn.actor.timezone, turn.actor.language),
             Conv.BOOKING,
-            "slot",
+            BookingVerb.SLOT,
             str(int(s.starts_at.timestamp())),
         )
         for s in slots[:SLOTS_SHOWN]
     )
-    other = choice(turn, "Another day", Conv.BOOKING, "days", (day + timedelta(days=1)).isoformat())
+    other = choice(
+        turn, "Another day", Conv.BOOKING, BookingVerb.DAYS, (day + timedelta(days=1)).isoformat()
+    )
     text = turn.t(
         "Free times on {day} ({timezone}):", day=day_label(turn, day), timezone=turn.actor.timezone
     )
@@ -129,7 +134,7 @@ def parse_day(turn: Turn[ChatDeps], text: str) -> ParsedDay:
         language_hint=turn.actor.language,
         reader_names=turn.deps.reader_names,
     )
-    if getattr(intent, "date_invalid", False) or intent.day is None:
+    if intent.date_invalid or intent.day is None:
         return ParsedDay(None, "I couldn't read that date. Try 'tomorrow at 5pm' or pick a day:")
     today = turn.now.astimezone(ZoneInfo(turn.actor.timezone)).date()
     if intent.day < today:
@@ -155,7 +160,7 @@ async def missing_contact(turn: Turn[ChatDeps]) -> str | None:
 
 def confirm_action(hold_hex: str) -> Action:
     """The payload of the Confirm button of a hold."""
-    return Action(Conv.BOOKING.value, "confirm", hold_hex)
+    return Action(Conv.BOOKING.value, BookingVerb.CONFIRM.value, hold_hex)
 
 
 async def confirm_prompt(turn: Turn[ChatDeps]) -> Reply:
@@ -174,8 +179,8 @@ async def confirm_prompt(turn: Turn[ChatDeps]) -> Reply:
     return Reply(
         text,
         choices=(
-            choice(turn, "Confirm", Conv.BOOKING, "confirm", turn.ctx["hold_id"]),
-            choice(turn, "Choose another time", Conv.BOOKING, "day", day),
+            choice(turn, "Confirm", Conv.BOOKING, BookingVerb.CONFIRM, turn.ctx["hold_id"]),
+            choice(turn, "Choose another time", Conv.BOOKING, BookingVerb.DAY, day),
         ),
     )
 

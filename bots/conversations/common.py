@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal, overload
 
 from bots.conversations.deps import ChatDeps
+from bots.conversations.verbs import AccountVerb, BookingVerb, ButtonVerb, ManageVerb, ReaderVerb
 from bots.engine import Action, Choice, Reply, Step, Turn
 from bots.language import format_day, format_money, format_when
 from domain import errors
@@ -24,29 +25,62 @@ class Conv(StrEnum):
     ACCOUNT = "ac"
 
 
+# One overload per conversation, so a verb can only go with its own conversation.
+@overload
 def choice(
-    turn: Turn[ChatDeps], label: str, conversation: Conv, verb: str, arg: str = ""
+    turn: Turn[ChatDeps],
+    label: str,
+    conversation: Literal[Conv.BOOKING],
+    verb: BookingVerb,
+    arg: str = "",
+) -> Choice: ...
+@overload
+def choice(
+    turn: Turn[ChatDeps],
+    label: str,
+    conversation: Literal[Conv.MANAGE],
+    verb: ManageVerb,
+    arg: str = "",
+) -> Choice: ...
+@overload
+def choice(
+    turn: Turn[ChatDeps],
+    label: str,
+    conversation: Literal[Conv.READER],
+    verb: ReaderVerb,
+    arg: str = "",
+) -> Choice: ...
+@overload
+def choice(
+    turn: Turn[ChatDeps],
+    label: str,
+    conversation: Literal[Conv.ACCOUNT],
+    verb: AccountVerb,
+    arg: str = "",
+) -> Choice: ...
+def choice(
+    turn: Turn[ChatDeps], label: str, conversation: Conv, verb: ButtonVerb, arg: str = ""
 ) -> Choice:
     """A translated button."""
-    return Choice.of(turn.t(label), Action(conversation.value, verb, arg))
+    return Choice.of(turn.t(label), Action(conversation.value, verb.value, arg))
 
 
 def client_menu(turn: Turn[ChatDeps]) -> tuple[Choice, ...]:
     """What a client can always do."""
     return (
-        choice(turn, "Book a reading", Conv.BOOKING, "start"),
-        choice(turn, "My bookings", Conv.MANAGE, "list"),
-        choice(turn, "Help", Conv.ACCOUNT, "help"),
+        choice(turn, "Book a reading", Conv.BOOKING, BookingVerb.START),
+        choice(turn, "My bookings", Conv.MANAGE, ManageVerb.LIST),
+        choice(turn, "Help", Conv.ACCOUNT, AccountVerb.HELP),
     )
 
 
 def reader_menu(turn: Turn[ChatDeps]) -> tuple[Choice, ...]:
     """What a reader can always do."""
     return (
-        choice(turn, "Today", Conv.READER, "today"),
-        choice(turn, "Upcoming", Conv.READER, "upcoming"),
-        choice(turn, "Summary", Conv.READER, "summary"),
-        choice(turn, "Hours", Conv.READER, "hours"),
+        choice(turn, "Today", Conv.READER, ReaderVerb.TODAY),
+        choice(turn, "Upcoming", Conv.READER, ReaderVerb.UPCOMING),
+        choice(turn, "Summary", Conv.READER, ReaderVerb.SUMMARY),
+        choice(turn, "Hours", Conv.READER, ReaderVerb.HOURS),
     )
 
 

@@ -20,6 +20,7 @@ from bots.engine import (
 from bots.language import negotiate_language, parse_intent, translator
 from domain import identity
 from domain.enums import Role
+from domain.script import language_of_text
 
 # Commands that work whatever the conversation is doing.
 GLOBAL_COMMANDS = {"cancel": "cancel", "help": "help", "start": "start", "link": "link"}
@@ -54,6 +55,7 @@ class ChatIdentityResolver:
             clock=clock,
             sender=sender,
             default_timezone=_valid_zone(event.timezone) or self._deps.default_timezone,
+            written_language=language_of_text(event.text),
         )
         ident, client = resolved.identity, resolved.client
         if ident.role is Role.CLIENT and client is not None:
@@ -101,21 +103,16 @@ async def interpret(turn: Turn[ChatDeps], text: str) -> Interpretation:
         language_hint=turn.actor.language,
         reader_names=turn.deps.reader_names,
     )
-    if getattr(intent, "unsupported_language", False):
+    if intent.unsupported_language:
         return Interpretation("intent:unsupported_language", intent)
     if turn.actor.role is Role.READER and text.strip().lower() in reader.CONVERSATION.entry:
         return Interpretation(text.strip().lower(), intent)
-    kind = str(getattr(intent.kind, "value", intent.kind)).lower()
-    return Interpretation(f"intent:{kind}", intent)
+    return Interpretation(f"intent:{intent.kind.value}", intent)
 
 
 async def fallback(turn: Turn[ChatDeps], reason: str) -> Step:
     """Anything nothing else handled gets help with buttons, never a dead end."""
-    if (
-        reason == "not_understood"
-        and turn.intent is not None
-        and getattr(turn.intent, "unsupported_language", False)
-    ):
+    if reason == "not_understood" and turn.intent is not None and turn.intent.unsupported_language:
         reason = "unsupported_language"
     return help_step(turn, FALLBACK_MESSAGES.get(reason, FALLBACK_MESSAGES["not_understood"]))
 

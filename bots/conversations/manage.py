@@ -18,23 +18,13 @@ from bots.conversations.common import (
     when,
 )
 from bots.conversations.deps import ChatDeps
+from bots.conversations.verbs import BookingVerb
+from bots.conversations.verbs import ManageVerb as Verb
 from bots.engine import Choice, Conversation, InboundEvent, Reply, Step, Turn
 from bots.language import format_when
 from domain import errors
 from domain.booking import queries, service
 from domain.enums import Role
-
-
-class Verb(StrEnum):
-    """Button verbs for managing bookings."""
-
-    LIST = "list"
-    SHOW = "show"
-    CANCEL = "cancel"
-    CANCEL_YES = "cancel_yes"
-    MOVE = "move"
-    MOVE_DAY = "move_day"
-    MOVE_TO = "move_to"
 
 
 class State(StrEnum):
@@ -152,7 +142,10 @@ async def move_day(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
         client_day=day,
     )
     reply = views.pick_slot(turn, day, slots)
-    slot_prefix, move_prefix = f"{Conv.BOOKING}:slot:", f"{Conv.MANAGE}:{Verb.MOVE_TO}:"
+    slot_prefix, move_prefix = (
+        f"{Conv.BOOKING}:{BookingVerb.SLOT}:",
+        f"{Conv.MANAGE}:{Verb.MOVE_TO}:",
+    )
     moved = tuple(
         Choice(c.label, c.action.replace(slot_prefix, move_prefix))
         for c in reply.choices

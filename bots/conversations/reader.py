@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from bots.conversations.common import Conv, choice, domain_error_reply, price, reader_menu
 from bots.conversations.deps import ChatDeps
+from bots.conversations.verbs import ReaderVerb as Verb
 from bots.engine import Conversation, InboundEvent, Reply, Step, Turn
 from bots.language import format_time, format_weekday, format_when
 from domain import errors
@@ -22,17 +22,6 @@ HOURS = re.compile(
     r"^(mon|tue|wed|thu|fri|sat|sun)\w*\s+(?:(closed)|(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2}))$"
 )
 TIME_OFF = re.compile(r"^off\s+(\d{4}-\d{2}-\d{2})$")
-
-
-class Verb(StrEnum):
-    """Reader buttons."""
-
-    TODAY = "today"
-    UPCOMING = "upcoming"
-    SUMMARY = "summary"
-    HOURS = "hours"
-    DONE = "done"
-    NO_SHOW = "noshow"
 
 
 async def today(turn: Turn[ChatDeps], event: InboundEvent) -> Step:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from bots.engine.events import InboundEvent
 from bots.engine.replies import Reply
 from domain.enums import Role
+
+if TYPE_CHECKING:
+    # Only for the annotation: the engine runs without the language package loaded.
+    from bots.language.intents import Intent
 
 DepsT = TypeVar("DepsT")
 
@@ -55,7 +59,7 @@ class Turn(Generic[DepsT]):
     now: datetime
     deps: DepsT
     translator: Translator
-    intent: Any = None
+    intent: Intent | None = None
 
     def t(self, message: str, **params: object) -> str:
         """Translate into the actor's language."""

@@ -16,7 +16,7 @@ from domain.errors import AuthExpired
 from domain.models import Reader
 from domain.ports.calendar import SessionEvent
 from domain.ports.meetings import MeetingRequest
-from flows._accounts import ProviderAccounts
+from hub.accounts import ProviderAccounts
 from hub.secrets import credential_cipher
 from hub.settings import Settings, load_settings
 from storage.db import session_factory

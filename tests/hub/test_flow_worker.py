@@ -62,6 +62,21 @@ def test_the_worker_gets_the_servers_settings_even_when_they_were_not_in_the_env
     assert rebuilt.admin_token.get_secret_value() == "let-me-in"
 
 
+async def test_the_server_console_tells_when_the_worker_starts_and_is_ready(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    worker = stand_in(load_settings(var_dir=tmp_path))
+
+    await worker.start()
+    await wait_for(lambda: worker.state is WorkerState.READY)
+    await worker.stop(grace=5)
+
+    said = capsys.readouterr().out.splitlines()
+    assert said[0].startswith(f"flows: worker started (pid {worker.pid})")
+    assert "waiting for Prefect's local API" in said[0]
+    assert said[1].startswith("flows: worker ready after ")
+
+
 async def test_worker_is_ready_then_stops_when_the_server_stops(tmp_path: Path) -> None:
     worker = stand_in(load_settings(var_dir=tmp_path))
 

@@ -1,0 +1,163 @@
+"""Flow dependencies built from the hub's Settings: storage, notifier, channels, accounts.
+
+The hub is the composition root: `flows/` only knows `FlowDeps`. The hub's runtime
+installs deps on its own database (`deps_on`); a process without the hub (a Prefect
+worker, `samia flows run`) builds one set per process from `SAMIA_*` settings
+(`deps_from_environment`, registered with the flows by hub/flow_entrypoints.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from uuid import UUID
+
+from domain.clock import Clock, SystemClock
+from domain.ports.notify import DeliveryReport, Notice, Notifier
+from domain.ports.storage import UnitOfWorkFactory
+from flows._deps import Closer, FlowDeps, RunPolicy, register_deps_builder
+from hub.settings import Settings, load_settings
+from storage.uow import Database
+
+_built: FlowDeps | None = None
+_build_lock = asyncio.Lock()
+
+
+async def deps_from_environment() -> FlowDeps:
+    """Dependencies built once per process from the environment's settings."""
+    global _built
+    async with _build_lock:
+        if _built is None:
+            _built = await build_deps(load_settings())
+    return _built
+
+
+def register_environment_deps() -> None:
+    """Flows run where nothing is installed get `deps_from_environment()`."""
+    register_deps_builder(deps_from_environment)
+
+
+async def reset_built_deps() -> None:
+    """Close the dependencies built from settings (end of a CLI command or worker run)."""
+    global _built
+    if _built is not None:
+        built, _built = _built, None
+        await built.aclose()
+
+
+async def build_deps(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    notifier: Notifier | None = None,
+    policy: RunPolicy | None = None,
+) -> FlowDeps:
+    """Open the database and pick providers from settings; channels only when no notifier given."""
+    from storage.db import WriterRole
+
+    clock = clock or SystemClock()
+    # Flows are background work: on one SQLite file they let chat turns write first.
+    database = Database.from_url(
+        settings.database_url, clock=clock, writer_role=WriterRole.BACKGROUND
+    )
+    closers: list[Closer] = [database.dispose]
+    if notifier is None:
+        lazy = _ChannelNotifier(settings, database.uow_factory, clock)
+        notifier = lazy
+        closers.append(lazy.aclose)
+    deps = deps_on(settings, database=database, clock=clock, notifier=notifier, policy=policy)
+    deps.closers[:0] = closers  # closed last: after the connectors
+    return deps
+
+
+def deps_on(
+    settings: Settings,
+    *,
+    database: Database,
+    clock: Clock,
+    notifier: Notifier,
+    policy: RunPolicy | None = None,
+) -> FlowDeps:
+    """Flow dependencies on a database someone else owns (the hub's runtime)."""
+    from hub.accounts import ProviderAccounts
+    from hub.secrets import credential_cipher
+    from storage.db import session_factory
+
+    accounts = ProviderAccounts(
+        settings, sessions=session_factory(database.engine), cipher=credential_cipher(settings)
+    )
+    return FlowDeps(
+        uow=database.uow_factory,
+        clock=clock,
+        notifier=notifier,
+        accounts=accounts,
+        policy=policy or RunPolicy(),
+        closers=[accounts.aclose],
+    )
+
+
+class _ChannelNotifier:
+    """The hub's notifier for a process without the hub (a worker, `samia flows run`).
+
+    Built on the first message, so flows that never send one (expire-holds) do not load
+    or start the chat platforms. Senders only: adapters are started (getMe, auth.test),
+    no inbound processing runs here; the web chat inbox is always there.
+    """
+
+    def __init__(self, settings: Settings, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._settings, self._uow, self._clock = settings, uow, clock
+        self._inner: Notifier | None = None
+        self._stop: Closer | None = None
+        self._lock = asyncio.Lock()
+
+    async def notify_client(
+        self, *, client_id: UUID, notice: Notice, idempotency_key: str
+    ) -> DeliveryReport:
+        """Tell a client something, through the channels."""
+        inner = await self._ready()
+        return await inner.notify_client(
+            client_id=client_id, notice=notice, idempotency_key=idempotency_key
+        )
+
+    async def notify_reader(
+        self, *, reader_id: UUID, notice: Notice, idempotency_key: str
+    ) -> DeliveryReport:
+        """Tell a reader something, through the channels."""
+        inner = await self._ready()
+        return await inner.notify_reader(
+            reader_id=reader_id, notice=notice, idempotency_key=idempotency_key
+        )
+
+    async def aclose(self) -> None:
+        """Close the channels' sessions if they were opened."""
+        if self._stop is not None:
+            await self._stop()
+
+    async def _ready(self) -> Notifier:
+        async with self._lock:
+            if self._inner is None:
+                self._inner, self._stop = await self._build()
+            return self._inner
+
+    async def _build(self) -> tuple[Notifier, Closer]:
+        from bots.notifier import OutboundNotifier
+        from bots.outbound import ChannelSender, Delivery, SenderRegistry
+        from bots.webchat_inbox import WebchatInbox
+        from hub.channels import ChannelHub
+
+        channels = ChannelHub(self._settings)
+        senders: list[ChannelSender] = [WebchatInbox(uow=self._uow, clock=self._clock)]
+        for adapter in channels.adapters:
+            await adapter.start()
+            senders.append(adapter.sender)
+        delivery = Delivery(
+            uow=self._uow,
+            clock=self._clock,
+            senders=SenderRegistry(senders),
+            secrets=channels.secrets(),
+        )
+
+        async def stop() -> None:
+            for adapter in channels.adapters:
+                await adapter.stop()
+
+        return OutboundNotifier(uow=self._uow, clock=self._clock, delivery=delivery), stop

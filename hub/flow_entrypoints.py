@@ -1,0 +1,18 @@
+"""The flows as prefect.yaml's deployments load them: with deps built from settings.
+
+A Prefect worker imports this file (its `entrypoint`), so the flows it runs, where no
+hub installed anything, get dependencies built once from the worker's `SAMIA_*`
+settings. The flow objects are the flows' own: names and parameters are unchanged.
+"""
+
+from __future__ import annotations
+
+from flows.calendars import sync_calendars
+from flows.holds import expire_holds
+from flows.outbox import process_outbox
+from flows.reminders import send_reminders
+from hub.flow_deps import register_environment_deps
+
+register_environment_deps()
+
+__all__ = ["expire_holds", "process_outbox", "send_reminders", "sync_calendars"]
