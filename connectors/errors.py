@@ -6,8 +6,7 @@ failures the same way; `classify_http_status` and `timeout_error` are that share
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 
 from domain.errors import (
     AuthExpired,
@@ -15,6 +14,7 @@ from domain.errors import (
     PermanentConnectorError,
     TransientConnectorError,
 )
+from domain.retry import parse_retry_after
 
 __all__ = [
     "AuthExpired",
@@ -31,25 +31,6 @@ __all__ = [
 _BODY_SNIPPET = 300
 # 408 is a 4xx but means "you were too slow, try again": retrying is the right move.
 _RETRYABLE_4XX = frozenset({408, 429})
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), else None."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:  # RFC 9110 dates are GMT; a zone-less parse means GMT too.
-        when = when.replace(tzinfo=UTC)
-    reference = now if now is not None else datetime.now(UTC)
-    return max(0.0, (when - reference).total_seconds())
 
 
 def classify_http_status(

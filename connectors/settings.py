@@ -11,34 +11,6 @@ class VendorSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class TelegramSettings(VendorSettings):
-    """Bot API credentials and the secret Telegram echoes on every webhook call."""
-
-    bot_token: SecretStr
-    webhook_secret: SecretStr
-    api_url: str = "https://api.telegram.org/bot"
-
-
-class SlackSettings(VendorSettings):
-    """Bot token for the Web API and the signing secret for inbound requests."""
-
-    bot_token: SecretStr
-    signing_secret: SecretStr
-    api_url: str = "https://slack.com/api/"
-
-
-class MetaSettings(VendorSettings):
-    """Page token for Messenger (and Instagram) sends and the app secret for webhooks."""
-
-    page_token: SecretStr
-    app_secret: SecretStr
-    verify_token: SecretStr
-    page_id: str
-    instagram_account_id: str | None = None
-    graph_url: str = "https://graph.facebook.com/"
-    graph_version: str = "v21.0"
-
-
 class GoogleSettings(VendorSettings):
     """Service-account or authorized-user credentials file for Google Calendar."""
 

@@ -11,13 +11,13 @@ from typing import Any
 from pydantic import BaseModel, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bots.meta.settings import MetaSettings
+from bots.slack.settings import SlackSettings
+from bots.telegram.settings import TelegramSettings
 from connectors.settings import (
     GoogleSettings,
     MailchimpSettings,
-    MetaSettings,
     ShopifySettings,
-    SlackSettings,
-    TelegramSettings,
     XSettings,
     ZoomSettings,
 )

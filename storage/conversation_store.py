@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bots.engine.store import StaleConversation, StoredConversation
+from domain.ports.conversations import StaleConversation, StoredConversation
 from storage.models import ConversationState
 from storage.repositories._common import table_of
 

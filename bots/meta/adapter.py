@@ -12,8 +12,8 @@ from bots.inbound import TurnRunner
 from bots.meta import webhook
 from bots.meta.graph import GraphClient
 from bots.meta.sender import MetaSender
+from bots.meta.settings import MetaSettings
 from bots.pacing import ChannelLimits
-from connectors.settings import MetaSettings
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from typing import Any
 import anyio
 import requests
 
+from bots.meta.settings import MetaSettings
 from bots.outbound import SendOutcomeUnknown, redact
-from connectors.settings import MetaSettings
 from domain.errors import ConnectorError, PermanentConnectorError, TransientConnectorError
 
 with warnings.catch_warnings():

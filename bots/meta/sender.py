@@ -5,9 +5,9 @@ from __future__ import annotations
 from bots.engine import Reply
 from bots.meta.graph import GraphClient
 from bots.meta.render import render
+from bots.meta.settings import MetaSettings
 from bots.outbound import SendContext, SendOutcomeUnknown, SentMessage
 from bots.pacing import ChannelLimits, Pacer
-from connectors.settings import MetaSettings
 from domain.enums import Channel
 from domain.errors import ConnectorError
 

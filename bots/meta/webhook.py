@@ -19,8 +19,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from bots.engine import EventKind, InboundEvent
 from bots.inbound import Incoming
+from bots.meta.settings import MetaSettings
 from bots.outbound import SendContext
-from connectors.settings import MetaSettings
 from domain.enums import Channel
 
 log = logging.getLogger(__name__)

@@ -32,7 +32,7 @@ from bots.pacing import ChannelLimits
 from bots.slack import events
 from bots.slack.profiles import SlackProfiles
 from bots.slack.sender import SlackSender, build_client
-from connectors.settings import SlackSettings
+from bots.slack.settings import SlackSettings
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from bots.engine import Reply
 from bots.outbound import SendContext, SendOutcomeUnknown, SentMessage
 from bots.pacing import ChannelLimits, Pacer
 from bots.slack.render import render
-from connectors.errors import parse_retry_after
-from connectors.settings import SlackSettings
+from bots.slack.settings import SlackSettings
 from domain.enums import Channel
 from domain.errors import ConnectorError, PermanentConnectorError, TransientConnectorError
+from domain.retry import parse_retry_after
 
 PROVIDER = "slack"
 

@@ -29,7 +29,7 @@ from bots.inbound import Incoming, RetryDeliveryLater, TurnRunner
 from bots.outbound import SendContext
 from bots.pacing import ChannelLimits
 from bots.telegram.sender import TelegramSender
-from connectors.settings import TelegramSettings
+from bots.telegram.settings import TelegramSettings
 from domain.enums import Channel
 
 log = logging.getLogger(__name__)

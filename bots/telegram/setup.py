@@ -8,7 +8,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from bots.telegram.app import ALLOWED_UPDATES, file_url
-from connectors.settings import TelegramSettings
+from bots.telegram.settings import TelegramSettings
 
 WEBHOOK_PATH = "/webhooks/telegram"
 

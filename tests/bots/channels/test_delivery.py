@@ -15,11 +15,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from bots.engine import Choice, Reply
 from bots.meta.graph import GraphClient
 from bots.meta.sender import MetaSender
+from bots.meta.settings import MetaSettings
 from bots.outbound import Delivery, Outcome, RetryPolicy, SendContext, SenderRegistry
 from bots.pacing import ChannelLimits
 from bots.slack.sender import SlackSender, build_client
+from bots.slack.settings import SlackSettings
 from bots.telegram.app import TelegramAdapter
-from connectors.settings import MetaSettings, SlackSettings, TelegramSettings
+from bots.telegram.settings import TelegramSettings
 from domain.clock import FixedClock
 from domain.enums import BookingStatus, Channel, OutboxKind, OutboxStatus
 from domain.inbound import record_delivery
