@@ -24,6 +24,23 @@ from domain.script import language_of_text
 
 # Commands that work whatever the conversation is doing.
 GLOBAL_COMMANDS = {"cancel": "cancel", "help": "help", "start": "start", "link": "link"}
+# Whole typed phrases that mean a command even in the middle of a question (an email, a
+# name, a day): answering them as a wrong answer would leave the person stuck.
+TYPED_COMMANDS = {
+    "help": "help",
+    "مساعدة": "help",
+    "cancel": "cancel",
+    "إلغاء": "cancel",
+    "الغاء": "cancel",
+    "start over": "restart",
+    "restart": "restart",
+    "ابدأ من جديد": "restart",
+    "من جديد": "restart",
+    "menu": "menu",
+    "القائمة": "menu",
+    "my bookings": "mybookings",
+    "حجوزاتي": "mybookings",
+}
 FALLBACK_MESSAGES = {
     "unknown_command": "I don't know that command. Here is what I can do:",
     "not_understood": "I didn't understand that. Here is what I can do:",
@@ -134,6 +151,7 @@ def build_engine(*, deps: ChatDeps, store: ConversationStore) -> Engine[ChatDeps
         interpret=interpret,
         fallback=fallback,
         global_entries=GLOBAL_COMMANDS,
+        typed_commands=TYPED_COMMANDS,
     )
 
 

@@ -70,11 +70,14 @@ class Engine(Generic[DepsT]):
         interpret: Interpreter,
         fallback: Fallback,
         global_entries: Mapping[str, str] | None = None,
+        typed_commands: Mapping[str, str] | None = None,
     ) -> None:
         """Wire conversations and ports; `fallback(turn, reason)` answers what nothing else does.
 
         `global_entries` maps commands such as `help` or `cancel` to an entry key of some
-        conversation, so they work from any state.
+        conversation, so they work from any state. `typed_commands` does the same for whole
+        typed phrases ("my bookings", "start over", "مساعدة"): a person who types one in
+        the middle of a question means the command, not an answer to the question.
         """
         self._conversations = {c.name: c for c in conversations}
         self._store = store
@@ -85,6 +88,7 @@ class Engine(Generic[DepsT]):
         self._interpret = interpret
         self._fallback = fallback
         self._global_entries = dict(global_entries or {})
+        self._typed_commands = {_phrase(k): v for k, v in (typed_commands or {}).items()}
         # One lock per conversation key: events of one chat run one at a time, in order.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -147,6 +151,10 @@ class Engine(Generic[DepsT]):
             return None, await self._fallback(turn, "unknown_command")
         current = self._conversations.get(stored.conversation or "")
         state_handler = current.states.get(stored.state or "") if current else None
+        typed = self._typed_commands.get(_phrase(event.text or ""))
+        found = self._entry(typed, turn) if current and typed else None
+        if found:
+            return found[0], await found[1](turn, event)
         if current and state_handler and turn.actor.role in current.roles:
             return current, await state_handler(turn, event)
         interpretation = await self._interpret(turn, event.text or "")
@@ -187,3 +195,8 @@ class Engine(Generic[DepsT]):
         stored.context = turn.ctx
         timeout = conversation.timeout if conversation else None
         stored.expires_at = now + timeout if timeout else stored.expires_at
+
+
+def _phrase(text: str) -> str:
+    """A typed phrase as the command table holds it: lower case, single spaces, no end mark."""
+    return " ".join(text.lower().split()).rstrip(".!?؟")
