@@ -56,7 +56,7 @@ async def slot_search_time(url: str, service_id, repeats: int = 50) -> float:  #
     for _ in range(repeats):
         started = time.perf_counter()
         await free_slots(
-            uow=runtime.database.uow_factory(),
+            uow=runtime.database.uows(),
             now=utc_now(),
             service_id=service_id,
             client_zone="Europe/London",

@@ -82,7 +82,7 @@ class Bench:
         )
         self.notifier = FakeNotifier()
         self.deps = FlowDeps(
-            uow=self.database.uow_factory,
+            uows=self.database.uows,
             clock=self.clock,
             notifier=self.notifier,
             accounts=StaticAccounts(self.calendar, self.meetings),
@@ -107,9 +107,9 @@ class Bench:
     async def confirm(self, client_id: object) -> None:
         service_id, start = self.slots.pop(0)
         request = HoldRequest(client_id, service_id, start, "UTC", Channel.WEBCHAT)  # type: ignore[arg-type]
-        held = await hold_slot(uow=self.database.uow_factory(), clock=self.clock, request=request)
+        held = await hold_slot(uow=self.database.uows(), clock=self.clock, request=request)
         await confirm_booking(
-            uow=self.database.uow_factory(),
+            uow=self.database.uows(),
             clock=self.clock,
             hold_id=held.id,
             client_id=held.client_id,
@@ -274,7 +274,7 @@ async def main() -> None:
         # 4. Syncing a calendar that did not change.
         reader_id = readers[0][0]
         await sync_reader_calendar(
-            uow=bench.database.uow_factory,
+            uows=bench.database.uows,
             accounts=bench.deps.accounts,
             notifier=bench.notifier,
             clock=bench.clock,
@@ -282,7 +282,7 @@ async def main() -> None:
         )
         before = bench.calendar.api_calls
         await sync_reader_calendar(
-            uow=bench.database.uow_factory,
+            uows=bench.database.uows,
             accounts=bench.deps.accounts,
             notifier=bench.notifier,
             clock=bench.clock,

@@ -100,14 +100,14 @@ class InboundPipeline:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uows: UnitOfWorkFactory,
         clock: Clock,
         processors: Mapping[str, Processor],
         options: PoolOptions | None = None,
         secrets: Sequence[str] = (),
     ) -> None:
         """Wire storage, the clock and one processor per provider."""
-        self._uow = uow
+        self._uows = uows
         self._clock = clock
         self._processors = dict(processors)
         self._options = options or PoolOptions()
@@ -153,7 +153,7 @@ class InboundPipeline:
                 (provider, d.event_id, d.payload) for provider, items, _ in batch for d in items
             ]
             try:
-                fresh = await record_batch(uow=self._uow(), clock=self._clock, deliveries=rows)
+                fresh = await record_batch(uow=self._uows(), clock=self._clock, deliveries=rows)
             except Exception as exc:  # the routes answer 500: the platforms will redeliver
                 for _, _, waiter in batch:
                     if not waiter.done():
@@ -204,7 +204,7 @@ class InboundPipeline:
         off, queue full) come back when the claim's lease ends.
         """
         pending = await interrupted_deliveries(
-            uow=self._uow(),
+            uow=self._uows(),
             clock=self._clock,
             limit=self._options.sweep_batch,
             older_than=self._options.recovery_age,
@@ -284,7 +284,7 @@ class InboundPipeline:
             log.error("processing %s delivery %s failed: %s", provider, event_id, error)
         try:
             await finish_delivery(
-                uow=self._uow(),
+                uow=self._uows(),
                 clock=self._clock,
                 provider=provider,
                 event_id=event_id,
@@ -310,14 +310,14 @@ class TurnRunner:
         *,
         engine: Engine[Any],
         delivery: Delivery,
-        uow: UnitOfWorkFactory,
+        uows: UnitOfWorkFactory,
         clock: Clock,
         default_timezone: str = "UTC",
     ) -> None:
         """Share the one engine, the delivery, and storage for shared contact details."""
         self._engine = engine
         self._delivery = delivery
-        self._uow = uow
+        self._uows = uows
         self._clock = clock
         self._default_timezone = default_timezone
 
@@ -347,7 +347,7 @@ class TurnRunner:
         if event.kind is not EventKind.CONTACT or not event.phone:
             return
         saved = await contacts.save_shared_phone(
-            uow=self._uow,
+            uows=self._uows,
             clock=self._clock,
             sender=event.sender,
             phone=event.phone,

@@ -31,9 +31,9 @@ class Audience:
     is_client: bool
 
 
-async def render_notice(*, uow: UnitOfWorkFactory, notice: Notice, audience: Audience) -> Reply:
+async def render_notice(*, uows: UnitOfWorkFactory, notice: Notice, audience: Audience) -> Reply:
     """The notice as one reply; booking details come from the booking itself when given."""
-    view = await _view(uow, notice.booking_id)
+    view = await _view(uows, notice.booking_id)
     tr = translator(audience.language)
     params = dict(notice.params)
     values: dict[str, object] = {}
@@ -91,11 +91,11 @@ def _headline(
     return t(Msg.RECONNECT_ACCOUNT_NO_URL, provider=provider)
 
 
-async def _view(uow: UnitOfWorkFactory, booking_id: UUID | None) -> BookingView | None:
+async def _view(uows: UnitOfWorkFactory, booking_id: UUID | None) -> BookingView | None:
     """The booking with its reader and service, or None (deleted, or not about a booking)."""
     if booking_id is None:
         return None
     try:
-        return await booking_view(uow=uow(read_only=True), booking_id=booking_id)
+        return await booking_view(uow=uows(read_only=True), booking_id=booking_id)
     except NotFound:
         return None

@@ -40,7 +40,7 @@ class OutboundNotifier:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uows: UnitOfWorkFactory,
         clock: Clock,
         delivery: Delivery,
         retry_waiting_after: timedelta = timedelta(minutes=10),
@@ -48,7 +48,7 @@ class OutboundNotifier:
         expire_after: timedelta = timedelta(days=7),
     ) -> None:
         """Send through `delivery`; waiting notices are retried, then expire."""
-        self._uow = uow
+        self._uows = uows
         self._clock = clock
         self._delivery = delivery
         self._retry_waiting_after = retry_waiting_after
@@ -69,7 +69,7 @@ class OutboundNotifier:
 
     async def redeliver_waiting(self, limit: int = 100) -> int:
         """Try waiting notices again (their person may have written since); returns sent."""
-        async with self._uow(read_only=True) as uow:
+        async with self._uows(read_only=True) as uow:
             due = await uow.outbox.list_by_prefix(
                 NOTICE_PREFIX,
                 statuses=[OutboxStatus.FAILED, OutboxStatus.PENDING],
@@ -116,14 +116,14 @@ class OutboundNotifier:
         }
         if not await self._delivery.claim(key, payload, interrupted_is_final=False):
             return await self._already(key)
-        async with self._uow(read_only=True) as uow:
+        async with self._uows(read_only=True) as uow:
             stored = await uow.outbox.get_by_key(key)
         queued_at = datetime.fromisoformat(stored.payload["queued_at"]) if stored else now
         return await self._send(key, role, person_id, notice, queued_at)
 
     async def _already(self, key: str) -> DeliveryReport:
         """The key was used before: say what became of it, send nothing."""
-        async with self._uow(read_only=True) as uow:
+        async with self._uows(read_only=True) as uow:
             existing = await uow.outbox.get_by_key(key)
         status = existing.status if existing else None
         if status is OutboxStatus.DONE:
@@ -143,7 +143,7 @@ class OutboundNotifier:
         plan = plan_routes(
             identities, kind=notice.kind, now=now, reachable=self._delivery.senders.channels
         )
-        reply = await render_notice(uow=self._uow, notice=notice, audience=audience)
+        reply = await render_notice(uows=self._uows, notice=notice, audience=audience)
         refusals: list[str] = []
         for route in plan.routes:
             ident = route.identity
@@ -176,7 +176,7 @@ class OutboundNotifier:
         self, role: str, person_id: UUID
     ) -> tuple[list[Identity], Audience] | None:
         """The person's chat accounts (most recent first) and how they read."""
-        async with self._uow(read_only=True) as uow:
+        async with self._uows(read_only=True) as uow:
             if role == CLIENT:
                 client = await uow.clients.get(person_id)
                 if client is None:
@@ -191,7 +191,7 @@ class OutboundNotifier:
 
     async def _finish(self, key: str, status: OutboxStatus, error: str = "") -> None:
         now = self._clock.now()
-        async with self._uow() as uow:
+        async with self._uows() as uow:
             if status is OutboxStatus.DONE:
                 await uow.outbox.complete(key, now)
             else:
@@ -199,6 +199,6 @@ class OutboundNotifier:
             await uow.commit()
 
     async def _later(self, key: str, error: str, at: datetime) -> None:
-        async with self._uow() as uow:
+        async with self._uows() as uow:
             await uow.outbox.retry_later(key, self._clock.now(), error, at)
             await uow.commit()

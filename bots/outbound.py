@@ -153,14 +153,14 @@ class Delivery:
     def __init__(
         self,
         *,
-        uow: UnitOfWorkFactory,
+        uows: UnitOfWorkFactory,
         clock: Clock,
         senders: SenderRegistry,
         policy: RetryPolicy | None = None,
         secrets: Sequence[str] = (),
     ) -> None:
         """Wire storage, the clock, the senders and the secrets to scrub from errors."""
-        self._uow = uow
+        self._uows = uows
         self._clock = clock
         self._senders = senders
         self._policy = policy or RetryPolicy()
@@ -202,7 +202,7 @@ class Delivery:
         `claim_due` never picks up a message this process is sending.
         """
         now = self._clock.now()
-        async with self._uow() as uow:
+        async with self._uows() as uow:
             entry = OutboxEntry(
                 key=key, kind=OutboxKind.MESSAGE, payload=payload, status=OutboxStatus.IN_PROGRESS
             )
@@ -223,7 +223,7 @@ class Delivery:
     async def settle(self, key: str, attempt: Attempt) -> None:
         """Record how a reply's send ended: done, or dead with the reason."""
         now = self._clock.now()
-        async with self._uow() as uow:
+        async with self._uows() as uow:
             if attempt.outcome is Outcome.SENT:
                 await uow.outbox.complete(key, now)
             else:

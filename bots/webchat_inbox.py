@@ -34,9 +34,9 @@ class WebchatInbox:
 
     channels = frozenset({Channel.WEBCHAT})
 
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uows: UnitOfWorkFactory, clock: Clock) -> None:
         """Use the hub's storage and clock."""
-        self._uow = uow
+        self._uows = uows
         self._clock = clock
 
     async def send(self, *, chat_id: str, reply: Reply, context: SendContext) -> SentMessage:
@@ -49,7 +49,7 @@ class WebchatInbox:
         )
         key = f"{inbox_prefix(chat_id)}{suffix}"
         payload: dict[str, Any] = {"session": chat_id, "reply": reply.as_json()}
-        async with self._uow() as uow:
+        async with self._uows() as uow:
             entry = OutboxEntry(
                 key=key, kind=OutboxKind.MESSAGE, payload=payload, status=OutboxStatus.IN_PROGRESS
             )
@@ -60,7 +60,7 @@ class WebchatInbox:
     async def take(self, session: str, limit: int = MAX_PER_POLL) -> list[dict[str, Any]]:
         """Unread replies of a session, oldest first, marked read in the same transaction."""
         now = self._clock.now()
-        async with self._uow() as uow:
+        async with self._uows() as uow:
             entries = await uow.outbox.list_by_prefix(
                 inbox_prefix(session), statuses=[OutboxStatus.IN_PROGRESS], limit=limit
             )

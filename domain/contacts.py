@@ -22,7 +22,7 @@ def normalize_phone(raw: str) -> str | None:
 
 async def save_shared_phone(
     *,
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     sender: Sender,
     phone: str,
@@ -36,11 +36,11 @@ async def save_shared_phone(
     if number is None:
         return False
     resolved = await resolve_sender(
-        uow=uow(), clock=clock, sender=sender, default_timezone=default_timezone
+        uow=uows(), clock=clock, sender=sender, default_timezone=default_timezone
     )
     if resolved.client is None:
         return False  # a reader's or admin's account: their number is not ours to keep
-    async with uow() as work:
+    async with uows() as work:
         client = await work.clients.get(resolved.client.id)
         if client is None:
             return False

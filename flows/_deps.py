@@ -37,7 +37,7 @@ class RunPolicy:
 class FlowDeps:
     """Storage, clock, notifier and connectors for flow runs in this process."""
 
-    uow: UnitOfWorkFactory
+    uows: UnitOfWorkFactory
     clock: Clock
     notifier: Notifier
     accounts: AccountsResolver

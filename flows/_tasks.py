@@ -88,7 +88,7 @@ async def apply_booking_effect(entry: OutboxEntry) -> EffectResult:
     deps = await current_deps()
     try:
         return await apply_effect(
-            uow=deps.uow,
+            uows=deps.uows,
             accounts=deps.accounts,
             notifier=deps.notifier,
             clock=deps.clock,
@@ -105,7 +105,7 @@ async def claim_and_run(
     """One run's batch: claim the due rows of these kinds, then carry each one out."""
     deps = await current_deps()
     entries = await claim_effects(
-        uow=deps.uow,
+        uows=deps.uows,
         clock=deps.clock,
         limit=limit,
         lease=timedelta(seconds=lease_seconds),
@@ -140,7 +140,7 @@ async def keep_taking(
             await asyncio.wait_for(deps.stopping.wait(), poll_seconds)
         if deps.stopping.is_set():
             break
-        if not await effects_due(uow=deps.uow, clock=deps.clock, kinds=kinds):
+        if not await effects_due(uows=deps.uows, clock=deps.clock, kinds=kinds):
             break
         outcomes.update(await claim_and_run(kinds, limit=limit, lease_seconds=lease_seconds))
     return outcomes
@@ -175,6 +175,6 @@ async def _run_one(deps: FlowDeps, runner: Any, entry: OutboxEntry) -> str:
         result: EffectResult = await runner(entry)
     except Exception as exc:  # every failure is recorded on the row, none stops the batch
         result = await record_failure(
-            uow=deps.uow, notifier=deps.notifier, clock=deps.clock, entry=entry, error=exc
+            uows=deps.uows, notifier=deps.notifier, clock=deps.clock, entry=entry, error=exc
         )
     return result.outcome

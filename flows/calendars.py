@@ -30,7 +30,7 @@ async def sync_one(reader_id: UUID) -> SyncResult:
     deps = await current_deps()
     try:
         return await sync_reader_calendar(
-            uow=deps.uow,
+            uows=deps.uows,
             accounts=deps.accounts,
             notifier=deps.notifier,
             clock=deps.clock,
@@ -46,7 +46,7 @@ async def sync_calendars(sweep: CalendarSweep | None = None) -> dict[str, int]:
     """Sync every reader with an outside calendar; one reader failing does not stop the rest."""
     sweep = sweep or CalendarSweep()
     deps = await current_deps()
-    reader_ids = sweep.reader_ids or await calendar_readers(uow=deps.uow)
+    reader_ids = sweep.reader_ids or await calendar_readers(uows=deps.uows)
     runner: Any = sync_one if FlowRunContext.get() is not None else sync_one.fn
     gate = asyncio.Semaphore(deps.policy.concurrency)
 

@@ -21,4 +21,4 @@ async def expire_holds(sweep: HoldSweep | None = None) -> int:
     """Expire lapsed holds; returns how many."""
     sweep = sweep or HoldSweep()
     deps = await current_deps()
-    return await expire_lapsed_holds(uow=deps.uow(), clock=deps.clock, limit=sweep.limit)
+    return await expire_lapsed_holds(uow=deps.uows(), clock=deps.clock, limit=sweep.limit)

@@ -33,7 +33,7 @@ def run(settings: Settings, action: Callable[..., Awaitable[T]], **kwargs: Any) 
     async def _main() -> T:
         database = Database.from_url(settings.database_url)
         try:
-            return await action(database.uow_factory, **kwargs)
+            return await action(database.uows, **kwargs)
         except DomainError as exc:
             raise AdminError(str(exc)) from None
         finally:
@@ -42,14 +42,14 @@ def run(settings: Settings, action: Callable[..., Awaitable[T]], **kwargs: Any) 
     return asyncio.run(_main())
 
 
-async def list_readers(uow: UnitOfWorkFactory) -> list[Reader]:
+async def list_readers(uows: UnitOfWorkFactory) -> list[Reader]:
     """Active readers."""
-    async with uow() as work:
+    async with uows() as work:
         return await work.readers.list_active()
 
 
 async def add_reader(
-    uow: UnitOfWorkFactory, *, slug: str, name: str, timezone: str, currency: str
+    uows: UnitOfWorkFactory, *, slug: str, name: str, timezone: str, currency: str
 ) -> Reader:
     """A new reader with default weekday hours so clients can book at once."""
     _check_zone(timezone)
@@ -64,7 +64,7 @@ async def add_reader(
         booking_slug=slug,
         ics_token=secrets.token_urlsafe(24),
     )
-    async with uow() as work:
+    async with uows() as work:
         if await work.readers.get_by_slug(slug) is not None:
             raise AdminError(f"a reader with slug {slug!r} already exists")
         await work.readers.add(reader)
@@ -77,7 +77,7 @@ async def add_reader(
 
 
 async def add_service(
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     *,
     reader_slug: str,
     name: str,
@@ -96,7 +96,7 @@ async def add_service(
         raise AdminError("--minutes must be positive")
     if pricing_model is PricingModel.PACKAGE and not sessions:
         raise AdminError("a package needs --sessions")
-    async with uow() as work:
+    async with uows() as work:
         reader = await work.readers.get_by_slug(reader_slug)
         if reader is None:
             raise AdminError(f"no reader with slug {reader_slug!r}")
@@ -137,23 +137,23 @@ def _slugify(name: str) -> str:
     return "-".join(part for part in slug.split("-") if part)[:64] or "reading"
 
 
-async def invite_reader(uow: UnitOfWorkFactory, *, slug: str) -> str:
+async def invite_reader(uows: UnitOfWorkFactory, *, slug: str) -> str:
     """A one-time link code for a reader's chat accounts."""
-    async with uow() as work:
+    async with uows() as work:
         reader = await work.readers.get_by_slug(slug)
     if reader is None:
         raise AdminError(f"no reader with slug {slug!r}")
-    return await create_link_code(uow=uow(), clock=SystemClock(), reader_id=reader.id)
+    return await create_link_code(uow=uows(), clock=SystemClock(), reader_id=reader.id)
 
 
-async def list_clients(uow: UnitOfWorkFactory, *, limit: int) -> list[Client]:
+async def list_clients(uows: UnitOfWorkFactory, *, limit: int) -> list[Client]:
     """The newest clients."""
-    async with uow() as work:
+    async with uows() as work:
         return await work.clients.newest(limit)
 
 
 async def add_client(
-    uow: UnitOfWorkFactory, *, email: str, name: str | None, timezone: str, language: str
+    uows: UnitOfWorkFactory, *, email: str, name: str | None, timezone: str, language: str
 ) -> Client:
     """A client added by an operator (e.g. imported from elsewhere)."""
     _check_zone(timezone)
@@ -167,7 +167,7 @@ async def add_client(
         timezone=timezone,
         language=language,
     )
-    async with uow() as work:
+    async with uows() as work:
         if await work.clients.get_by_email(email) is not None:
             raise AdminError(f"a client with email {email} already exists")
         await work.clients.add(client)

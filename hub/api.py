@@ -41,7 +41,7 @@ class BookingOut(BaseModel):
 
 async def reader_by_slug(runtime: Runtime, slug: str) -> Reader | None:
     """A reader by slug or booking-page slug."""
-    async with runtime.database.uow_factory(read_only=True) as uow:
+    async with runtime.database.uows(read_only=True) as uow:
         return await uow.readers.get_by_slug(slug)
 
 
@@ -62,7 +62,7 @@ def router(settings: Settings) -> APIRouter:
     @api.get("/readers", response_model=list[ReaderOut])
     async def readers(request: Request) -> list[ReaderOut]:
         runtime: Runtime = request.app.state.runtime
-        found = await list_readers(uow=runtime.database.uow_factory(read_only=True))
+        found = await list_readers(uow=runtime.database.uows(read_only=True))
         return [
             ReaderOut(slug=r.slug, name=r.name, timezone=r.timezone, currency=r.currency)
             for r in found
@@ -78,7 +78,7 @@ def router(settings: Settings) -> APIRouter:
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> list[dict[str, Any]]:
         runtime: Runtime = request.app.state.runtime
-        async with runtime.database.uow_factory(read_only=True) as uow:
+        async with runtime.database.uows(read_only=True) as uow:
             reader_row = await uow.readers.get_by_slug(reader) if reader else None
             if reader and reader_row is None:
                 return []

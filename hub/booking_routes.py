@@ -63,7 +63,7 @@ def router(settings: Settings) -> APIRouter:
         runtime: Runtime = request.app.state.runtime
         try:
             feed = await reader_feed(
-                uow=runtime.database.uow_factory(),
+                uow=runtime.database.uows(),
                 slug=reader,
                 token=token,
                 now=runtime.clock.now(),
@@ -95,7 +95,7 @@ async def _record_meeting(runtime: Runtime, event: str, payload: dict[str, Any])
     if event == "meeting.ended" and ended is None:
         ended = _from_event_ts(payload.get("event_ts"))
     await record_meeting_times(
-        uow=runtime.database.uow_factory,
+        uows=runtime.database.uows,
         clock=runtime.clock,
         provider=ZOOM,
         delivery_id=delivery,

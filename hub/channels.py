@@ -101,12 +101,12 @@ class ChannelHub:
 
     async def start(self, runtime: Runtime) -> None:
         """Senders, delivery, notifier and the background pool, on the runtime's database."""
-        uow, clock = runtime.database.uow_factory, runtime.clock
-        self._inbox = WebchatInbox(uow=uow, clock=clock)
+        uow, clock = runtime.database.uows, runtime.clock
+        self._inbox = WebchatInbox(uows=uow, clock=clock)
         senders: list[ChannelSender] = [self._inbox, *(a.sender for a in self.adapters)]
         registry = SenderRegistry(senders)
         self.delivery = Delivery(
-            uow=uow,
+            uows=uow,
             clock=clock,
             senders=registry,
             policy=self.options.retry,
@@ -115,7 +115,7 @@ class ChannelHub:
         runner = TurnRunner(
             engine=runtime.engine,
             delivery=self.delivery,
-            uow=uow,
+            uows=uow,
             clock=clock,
             default_timezone=self.settings.default_timezone,
         )
@@ -124,9 +124,9 @@ class ChannelHub:
             adapter.bind(runner)
             await adapter.start()
             processors[adapter.provider] = adapter
-        self.notifier = OutboundNotifier(uow=uow, clock=clock, delivery=self.delivery)
+        self.notifier = OutboundNotifier(uows=uow, clock=clock, delivery=self.delivery)
         self.pipeline = InboundPipeline(
-            uow=uow,
+            uows=uow,
             clock=clock,
             processors=processors,
             options=self.options.pool,

@@ -30,7 +30,7 @@ async def run_console(settings: Settings, persona: str, console: Console) -> Non
     runtime = await build_runtime(settings)
     try:
         identity = await bind_console_identity(
-            uow=runtime.database.uow_factory(),
+            uow=runtime.database.uows(),
             clock=runtime.clock,
             client_email=email,
             reader_slug=slug,

@@ -116,7 +116,7 @@ class FlowDispatcher:
     async def tick(self) -> None:
         """One look: a process-outbox run if rows are due, then any timer that came round."""
         now = self.deps.clock.now()
-        if await effects_due(uow=self.deps.uow, clock=self.deps.clock):
+        if await effects_due(uows=self.deps.uows, clock=self.deps.clock):
             await self._process_outbox()
         for name, every in self.options.schedules.items():
             if self._stopping.is_set():

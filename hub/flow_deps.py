@@ -61,7 +61,7 @@ async def build_deps(
     )
     closers: list[Closer] = [database.dispose]
     if notifier is None:
-        lazy = _ChannelNotifier(settings, database.uow_factory, clock)
+        lazy = _ChannelNotifier(settings, database.uows, clock)
         notifier = lazy
         closers.append(lazy.aclose)
     deps = deps_on(settings, database=database, clock=clock, notifier=notifier, policy=policy)
@@ -86,7 +86,7 @@ def deps_on(
         settings, sessions=session_factory(database.engine), cipher=credential_cipher(settings)
     )
     return FlowDeps(
-        uow=database.uow_factory,
+        uows=database.uows,
         clock=clock,
         notifier=notifier,
         accounts=accounts,
@@ -103,8 +103,8 @@ class _ChannelNotifier:
     no inbound processing runs here; the web chat inbox is always there.
     """
 
-    def __init__(self, settings: Settings, uow: UnitOfWorkFactory, clock: Clock) -> None:
-        self._settings, self._uow, self._clock = settings, uow, clock
+    def __init__(self, settings: Settings, uows: UnitOfWorkFactory, clock: Clock) -> None:
+        self._settings, self._uows, self._clock = settings, uows, clock
         self._inner: Notifier | None = None
         self._stop: Closer | None = None
         self._lock = asyncio.Lock()
@@ -145,12 +145,12 @@ class _ChannelNotifier:
         from hub.channels import ChannelHub
 
         channels = ChannelHub(self._settings)
-        senders: list[ChannelSender] = [WebchatInbox(uow=self._uow, clock=self._clock)]
+        senders: list[ChannelSender] = [WebchatInbox(uows=self._uows, clock=self._clock)]
         for adapter in channels.adapters:
             await adapter.start()
             senders.append(adapter.sender)
         delivery = Delivery(
-            uow=self._uow,
+            uows=self._uows,
             clock=self._clock,
             senders=SenderRegistry(senders),
             secrets=channels.secrets(),
@@ -160,4 +160,4 @@ class _ChannelNotifier:
             for adapter in channels.adapters:
                 await adapter.stop()
 
-        return OutboundNotifier(uow=self._uow, clock=self._clock, delivery=delivery), stop
+        return OutboundNotifier(uows=self._uows, clock=self._clock, delivery=delivery), stop

@@ -30,7 +30,7 @@ class Runtime:
 
     async def refresh_reader_names(self) -> None:
         """Names the free-text parser recognises ('with Samia')."""
-        readers = await list_readers(uow=self.database.uow_factory(read_only=True))
+        readers = await list_readers(uow=self.database.uows(read_only=True))
         self.deps.reader_names[:] = [r.name for r in readers]
 
     async def close(self) -> None:
@@ -45,7 +45,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         settings.database_url, clock=clock, writer_role=WriterRole.FOREGROUND
     )
     deps = ChatDeps(
-        uow=database.uow_factory,
+        uows=database.uows,
         clock=clock,
         hold_for=timedelta(minutes=settings.hold_minutes),
         brand="Samia",

@@ -145,7 +145,7 @@ class Database:
     def __init__(self, engine: AsyncEngine, *, clock: Clock | None = None) -> None:
         """Wrap an existing engine (tests and the hub build it from settings)."""
         self.engine = engine
-        self.uow_factory = SqlUnitOfWorkFactory(engine, clock=clock)
+        self.uows = SqlUnitOfWorkFactory(engine, clock=clock)
 
     @classmethod
     def from_url(

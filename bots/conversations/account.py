@@ -44,7 +44,7 @@ async def link(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     )
     try:
         linked = await identity.link_account(
-            uow=turn.deps.uow(),
+            uow=turn.deps.uows(),
             clock=turn.deps.clock,
             identity_id=turn.actor.identity_id,
             sender=sender,
@@ -53,7 +53,7 @@ async def link(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     except errors.DomainError:
         return Step.end(Reply(turn.t("That code is invalid or has expired.")))
     turn.deps.forget_actor(event.channel, event.workspace, event.user_ref)
-    profile = await reader_profile(uow=turn.deps.uow(read_only=True), reader_id=linked.reader_id)
+    profile = await reader_profile(uow=turn.deps.uows(read_only=True), reader_id=linked.reader_id)
     name = profile.brand if profile else (linked.display_name or "")
     text = turn.t("Linked! You are now signed in as {name}.", name=name)
     return Step.end(Reply(text, choices=reader_menu(turn)))

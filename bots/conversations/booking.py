@@ -103,7 +103,7 @@ async def _slots_for(turn: Turn[ChatDeps], day: date) -> Step:
         return await start(turn, turn.event)
     turn.ctx["day"] = day.isoformat()
     slots = await queries.free_slots(
-        uow=turn.deps.uow(read_only=True),
+        uow=turn.deps.uows(read_only=True),
         now=turn.now,
         service_id=UUID(hex=turn.ctx["service_id"]),
         client_zone=turn.actor.timezone,
@@ -131,7 +131,7 @@ async def _hold(turn: Turn[ChatDeps], starts_at: datetime) -> Step:
         hold_for=turn.deps.hold_for,
     )
     try:
-        hold = await service.hold_slot(uow=turn.deps.uow(), clock=turn.deps.clock, request=request)
+        hold = await service.hold_slot(uow=turn.deps.uows(), clock=turn.deps.clock, request=request)
     except errors.SlotUnavailable:
         day = date.fromisoformat(turn.ctx["day"])
         turn.ctx.pop("time", None)
@@ -160,7 +160,7 @@ async def on_name(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     if not 1 <= len(name) <= 100:
         return Step.stay(Reply(turn.t("What's your name?")))
     await identity.update_client_contact(
-        uow=turn.deps.uow(), client_id=turn.actor.person_id, name=name
+        uow=turn.deps.uows(), client_id=turn.actor.person_id, name=name
     )
     turn.deps.forget_actor(event.channel, event.workspace, event.user_ref)
     return await _contact_or_confirm(turn)
@@ -175,7 +175,7 @@ async def on_email(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
         )
     try:
         await identity.update_client_contact(
-            uow=turn.deps.uow(), client_id=turn.actor.person_id, email=email
+            uow=turn.deps.uows(), client_id=turn.actor.person_id, email=email
         )
     except errors.InvalidRequest:
         return Step.stay(Reply(turn.t("That email is already used by another account.")))
@@ -187,7 +187,7 @@ async def on_confirm(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     assert event.action is not None
     try:
         booking = await service.confirm_booking(
-            uow=turn.deps.uow(),
+            uow=turn.deps.uows(),
             clock=turn.deps.clock,
             hold_id=UUID(hex=event.action.arg),
             client_id=turn.actor.person_id,

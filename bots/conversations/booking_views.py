@@ -150,7 +150,9 @@ async def missing_contact(turn: Turn[ChatDeps]) -> str | None:
     """What the web chat still needs to know before a booking can be confirmed."""
     if turn.event.channel is not Channel.WEBCHAT:
         return None
-    client = await client_profile(uow=turn.deps.uow(read_only=True), client_id=turn.actor.person_id)
+    client = await client_profile(
+        uow=turn.deps.uows(read_only=True), client_id=turn.actor.person_id
+    )
     if not client.name:
         return "name"
     if not client.email:

@@ -19,7 +19,7 @@ from domain.ports.storage import UnitOfWorkFactory
 class ChatDeps:
     """Dependencies shared by every step; built once by hub/."""
 
-    uow: UnitOfWorkFactory
+    uows: UnitOfWorkFactory
     clock: Clock
     hold_for: timedelta = timedelta(minutes=10)
     brand: str = "Samia"
@@ -36,14 +36,14 @@ class ChatDeps:
     async def readers(self) -> list[Reader]:
         """Bookable readers (cached briefly: they change rarely, every turn reads them)."""
         return await self.catalog.get(  # type: ignore[no-any-return]
-            "readers", lambda: queries.list_readers(uow=self.uow(read_only=True))
+            "readers", lambda: queries.list_readers(uow=self.uows(read_only=True))
         )
 
     async def services(self, reader_id: UUID) -> list[Service]:
         """A reader's services (cached briefly)."""
         return await self.catalog.get(  # type: ignore[no-any-return]
             ("services", reader_id),
-            lambda: queries.reader_services(uow=self.uow(read_only=True), reader_id=reader_id),
+            lambda: queries.reader_services(uow=self.uows(read_only=True), reader_id=reader_id),
         )
 
     async def reader(self, reader_id: UUID) -> Reader:
@@ -51,7 +51,7 @@ class ChatDeps:
         for reader in await self.readers():
             if reader.id == reader_id:
                 return reader
-        found = await queries.reader_profile(uow=self.uow(read_only=True), reader_id=reader_id)
+        found = await queries.reader_profile(uow=self.uows(read_only=True), reader_id=reader_id)
         if found is None:
             raise NotFound("reader not found")
         return found
@@ -72,7 +72,7 @@ class ChatDeps:
 
     async def booking_view(self, booking_id: UUID) -> queries.BookingView:
         """Load one booking and attach its cached reader and service."""
-        booking = await queries.booking(uow=self.uow(read_only=True), booking_id=booking_id)
+        booking = await queries.booking(uow=self.uows(read_only=True), booking_id=booking_id)
         return await self.view(booking)
 
 

@@ -66,9 +66,9 @@ class ChatIdentityResolver:
         sender = event.sender
         clock = self._deps.clock
         resolved = await identity.known_sender(
-            uow=self._deps.uow(read_only=True), clock=clock, sender=sender
+            uow=self._deps.uows(read_only=True), clock=clock, sender=sender
         ) or await identity.resolve_sender(
-            uow=self._deps.uow(),
+            uow=self._deps.uows(),
             clock=clock,
             sender=sender,
             default_timezone=_valid_zone(event.timezone) or self._deps.default_timezone,
@@ -88,7 +88,9 @@ class ChatIdentityResolver:
             )
         from domain.booking.queries import reader_profile
 
-        person = await reader_profile(uow=self._deps.uow(read_only=True), reader_id=ident.reader_id)
+        person = await reader_profile(
+            uow=self._deps.uows(read_only=True), reader_id=ident.reader_id
+        )
         language = negotiate_language([ident.locale, *(person.languages if person else [])])
         zone = person.timezone if person else self._deps.default_timezone
         name = person.brand if person else ident.display_name

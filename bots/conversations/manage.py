@@ -36,7 +36,7 @@ class State(StrEnum):
 async def list_bookings(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """Upcoming bookings, one button each."""
     upcoming = await queries.client_upcoming(
-        uow=turn.deps.uow(read_only=True), client_id=turn.actor.person_id, now=turn.now
+        uow=turn.deps.uows(read_only=True), client_id=turn.actor.person_id, now=turn.now
     )
     if not upcoming:
         return Step.end(Reply(turn.t("You have no upcoming bookings."), choices=client_menu(turn)))
@@ -97,7 +97,7 @@ async def cancel(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     assert event.action is not None
     try:
         outcome = await service.cancel_booking(
-            uow=turn.deps.uow(),
+            uow=turn.deps.uows(),
             clock=turn.deps.clock,
             booking_id=UUID(hex=event.action.arg),
             client_id=turn.actor.person_id,
@@ -135,7 +135,7 @@ async def move_day(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
             return Step.stay(Reply(turn.t(parsed.error or "Which day?")))
         day = parsed.day
     slots = await queries.free_slots(
-        uow=turn.deps.uow(read_only=True),
+        uow=turn.deps.uows(read_only=True),
         now=turn.now,
         service_id=UUID(hex=turn.ctx["service_id"]),
         client_zone=turn.actor.timezone,
@@ -161,7 +161,7 @@ async def move_to(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
         return Step.end(Reply(turn.t("Which booking?"), choices=client_menu(turn)))
     try:
         booking = await service.reschedule_booking(
-            uow=turn.deps.uow(),
+            uow=turn.deps.uows(),
             clock=turn.deps.clock,
             booking_id=UUID(hex=turn.ctx["booking_id"]),
             client_id=turn.actor.person_id,

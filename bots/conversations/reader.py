@@ -29,7 +29,7 @@ async def today(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     zone = ZoneInfo(turn.actor.timezone)
     start = datetime.combine(turn.now.astimezone(zone).date(), time(0), zone)
     agenda = await queries.reader_agenda(
-        uow=turn.deps.uow(read_only=True),
+        uow=turn.deps.uows(read_only=True),
         reader_id=turn.actor.person_id,
         window=TimeWindow(start, start + timedelta(days=1)),
     )
@@ -51,7 +51,7 @@ async def today(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 async def upcoming(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """The next seven days."""
     agenda = await queries.reader_agenda(
-        uow=turn.deps.uow(read_only=True),
+        uow=turn.deps.uows(read_only=True),
         reader_id=turn.actor.person_id,
         window=TimeWindow(turn.now, turn.now + timedelta(days=7)),
     )
@@ -71,7 +71,7 @@ async def attendance(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     attended = event.action.verb == Verb.DONE
     try:
         await service.mark_attendance(
-            uow=turn.deps.uow(),
+            uow=turn.deps.uows(),
             clock=turn.deps.clock,
             booking_id=UUID(hex=event.action.arg),
             reader_id=turn.actor.person_id,
@@ -86,7 +86,7 @@ async def attendance(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 async def summary(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """Sessions and revenue this week and this month."""
     numbers = await queries.reader_summary(
-        uow=turn.deps.uow(read_only=True), reader_id=turn.actor.person_id, now=turn.now
+        uow=turn.deps.uows(read_only=True), reader_id=turn.actor.person_id, now=turn.now
     )
     text = turn.t(
         "This week: {sessions} sessions, {revenue}. "
@@ -102,7 +102,7 @@ async def summary(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 async def hours(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """Show weekly hours and how to change them."""
     weekly = await schedule.weekly_hours(
-        uow=turn.deps.uow(read_only=True), reader_id=turn.actor.person_id
+        uow=turn.deps.uows(read_only=True), reader_id=turn.actor.person_id
     )
     lines = [turn.t("Your weekly hours:")] + [
         f"• {format_weekday(h.weekday, turn.actor.language)} "
@@ -143,7 +143,7 @@ async def _set_hours(turn: Turn[ChatDeps], match: re.Match[str]) -> Step:
         ]
     )
     await schedule.set_weekday_hours(
-        uow=turn.deps.uow(), reader_id=turn.actor.person_id, weekday=weekday, ranges=ranges
+        uow=turn.deps.uows(), reader_id=turn.actor.person_id, weekday=weekday, ranges=ranges
     )
     label = format_weekday(weekday, turn.actor.language)
     if not ranges:
@@ -163,7 +163,7 @@ async def _set_hours(turn: Turn[ChatDeps], match: re.Match[str]) -> Step:
 async def _time_off(turn: Turn[ChatDeps], day: date) -> Step:
     local_today = turn.now.astimezone(ZoneInfo(turn.actor.timezone)).date()
     await schedule.add_time_off(
-        uow=turn.deps.uow(), reader_id=turn.actor.person_id, day=day, today=local_today
+        uow=turn.deps.uows(), reader_id=turn.actor.person_id, day=day, today=local_today
     )
     return Step.end(Reply(turn.t("Time off added for {day}.", day=day.isoformat())))
 

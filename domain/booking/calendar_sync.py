@@ -36,22 +36,22 @@ class SyncResult:
     skipped: str = ""
 
 
-async def calendar_readers(*, uow: UnitOfWorkFactory) -> list[UUID]:
+async def calendar_readers(*, uows: UnitOfWorkFactory) -> list[UUID]:
     """Readers whose calendars might be synced (the resolver decides which really are)."""
-    async with uow(read_only=True) as u:
+    async with uows(read_only=True) as u:
         return [reader.id for reader in await u.readers.list_active()]
 
 
 async def sync_reader_calendar(
     *,
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     accounts: AccountsResolver,
     notifier: Notifier,
     clock: Clock,
     reader_id: UUID,
 ) -> SyncResult:
     """One incremental pass; conflicts are told before the cursor moves, so none is lost."""
-    async with uow(read_only=True) as u:
+    async with uows(read_only=True) as u:
         reader = await u.readers.get(reader_id)
         state = await u.external_refs.get(READER, reader_id, SYNC)
     if reader is None:
@@ -77,7 +77,7 @@ async def sync_reader_calendar(
     now = clock.now()
     full = synced.full_resync or cursor is None
     busy = _busy_windows(reader_id, acc.calendar_provider, synced, now)
-    clashes = await _clashes(uow, reader_id, busy, now)
+    clashes = await _clashes(uows, reader_id, busy, now)
     for booking, window in clashes:
         when = f"{window.window.start:%Y%m%dT%H%M}"
         await notifier.notify_reader(
@@ -85,7 +85,7 @@ async def sync_reader_calendar(
             notice=Notice(NoticeKind.CALENDAR_CONFLICT, booking_id=booking.id),
             idempotency_key=f"conflict:{booking.id}:{window.event_id}:{when}",
         )
-    async with uow() as u:
+    async with uows() as u:
         if full:
             await u.calendar_busy.replace(reader_id, acc.calendar_provider, busy, now)
         else:
@@ -139,14 +139,14 @@ async def _apply_changes(
 
 
 async def _clashes(
-    uow: UnitOfWorkFactory, reader_id: UUID, busy: list[ExternalBusyWindow], now: datetime
+    uows: UnitOfWorkFactory, reader_id: UUID, busy: list[ExternalBusyWindow], now: datetime
 ) -> list[tuple[Booking, ExternalBusyWindow]]:
     """Confirmed bookings that an outside event now overlaps."""
     found: list[tuple[Booking, ExternalBusyWindow]] = []
     future = [window for window in busy if window.window.end > now]
     if not future:
         return found
-    async with uow(read_only=True) as u:
+    async with uows(read_only=True) as u:
         for window in future:
             around = TimeWindow(window.window.start - _LONGEST_BOOKING, window.window.end)
             bookings = await u.bookings.for_reader(

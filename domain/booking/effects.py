@@ -38,24 +38,24 @@ _FIRST_RETRY, _LONGEST_RETRY = timedelta(seconds=30), timedelta(hours=1)
 
 async def claim_effects(
     *,
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     limit: int,
     lease: timedelta,
     kinds: tuple[OutboxKind, ...] = EFFECT_KINDS,
 ) -> list[OutboxEntry]:
     """Take due booking effects for one run; other runs skip them until the lease ends."""
-    async with uow() as u:
+    async with uows() as u:
         entries = await u.outbox.claim_due(clock.now(), limit, lease, kinds)
         await u.commit()
     return entries
 
 
 async def effects_due(
-    *, uow: UnitOfWorkFactory, clock: Clock, kinds: tuple[OutboxKind, ...] = EFFECT_KINDS
+    *, uows: UnitOfWorkFactory, clock: Clock, kinds: tuple[OutboxKind, ...] = EFFECT_KINDS
 ) -> bool:
     """Whether a booking effect is due now: one indexed read, no write lock."""
-    async with uow(read_only=True) as u:
+    async with uows(read_only=True) as u:
         due = await u.outbox.next_due(kinds)
     return due is not None and due <= clock.now()
 
@@ -67,7 +67,7 @@ def effect_group(entry: OutboxEntry) -> str:
 
 async def apply_effect(
     *,
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     accounts: AccountsResolver,
     notifier: Notifier,
     clock: Clock,
@@ -75,20 +75,20 @@ async def apply_effect(
 ) -> EffectResult:
     """Carry out one row; transient errors propagate so the caller can retry the whole row."""
     if entry.kind is OutboxKind.BOOKING_REMINDER:
-        return await reminders.send_reminder(uow=uow, notifier=notifier, clock=clock, entry=entry)
-    ctx = await load_context(uow, UUID(entry.payload["booking_id"]))
+        return await reminders.send_reminder(uows=uows, notifier=notifier, clock=clock, entry=entry)
+    ctx = await load_context(uows, UUID(entry.payload["booking_id"]))
     if ctx is None:
-        return await _finish(uow, clock, entry, "skipped", detail="booking not found")
+        return await _finish(uows, clock, entry, "skipped", detail="booking not found")
     if entry.kind is OutboxKind.BOOKING_CANCELLED or ctx.booking.status is BookingStatus.CANCELLED:
-        return await _cancelled(uow, accounts, notifier, clock, entry, ctx)
+        return await _cancelled(uows, accounts, notifier, clock, entry, ctx)
     if entry.kind in (OutboxKind.BOOKING_CONFIRMED, OutboxKind.BOOKING_RESCHEDULED):
-        return await _confirmed(uow, accounts, notifier, clock, entry, ctx)
-    return await _finish(uow, clock, entry, "skipped", detail=f"no effect for {entry.kind}")
+        return await _confirmed(uows, accounts, notifier, clock, entry, ctx)
+    return await _finish(uows, clock, entry, "skipped", detail=f"no effect for {entry.kind}")
 
 
-async def load_context(uow: UnitOfWorkFactory, booking_id: UUID) -> BookingContext | None:
+async def load_context(uows: UnitOfWorkFactory, booking_id: UUID) -> BookingContext | None:
     """The booking, its reader, client and service in one read."""
-    async with uow(read_only=True) as u:
+    async with uows(read_only=True) as u:
         booking = await u.bookings.get(booking_id)
         if booking is None:
             return None
@@ -101,7 +101,7 @@ async def load_context(uow: UnitOfWorkFactory, booking_id: UUID) -> BookingConte
 
 
 async def _confirmed(
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     accounts: AccountsResolver,
     notifier: Notifier,
     clock: Clock,
@@ -110,13 +110,13 @@ async def _confirmed(
 ) -> EffectResult:
     """Event and meeting at the booking's time, the client told (with the link), reminders set."""
     if ctx.booking.status is not BookingStatus.CONFIRMED:
-        return await _finish(uow, clock, entry, "skipped", detail=f"booking {ctx.booking.status}")
+        return await _finish(uows, clock, entry, "skipped", detail=f"booking {ctx.booking.status}")
     try:
         acc = await accounts.for_reader(ctx.reader)
     except PermanentConnectorError as exc:  # the client is still told; the reader reconnects
         found = Externals(problems=[exc])
     else:
-        found = await ensure_live(uow, acc, ctx, attempt=entry.attempts, now=clock.now())
+        found = await ensure_live(uows, acc, ctx, attempt=entry.attempts, now=clock.now())
     kind = (
         NoticeKind.BOOKING_CONFIRMED
         if entry.kind is OutboxKind.BOOKING_CONFIRMED
@@ -128,11 +128,11 @@ async def _confirmed(
         notice=Notice(kind, params, booking_id=ctx.booking.id),
         idempotency_key=entry.key,
     )
-    return await _settle(uow, notifier, clock, entry, ctx, found, schedule=True)
+    return await _settle(uows, notifier, clock, entry, ctx, found, schedule=True)
 
 
 async def _cancelled(
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     accounts: AccountsResolver,
     notifier: Notifier,
     clock: Clock,
@@ -145,18 +145,18 @@ async def _cancelled(
     except PermanentConnectorError as exc:
         found = Externals(problems=[exc])
     else:
-        found = await tear_down(uow, acc, ctx, clock.now())
+        found = await tear_down(uows, acc, ctx, clock.now())
     if entry.kind is OutboxKind.BOOKING_CANCELLED and not entry.payload.get("silent"):
         await notifier.notify_client(
             client_id=ctx.client.id,
             notice=Notice(NoticeKind.BOOKING_CANCELLED, booking_id=ctx.booking.id),
             idempotency_key=entry.key,
         )
-    return await _settle(uow, notifier, clock, entry, ctx, found, schedule=False)
+    return await _settle(uows, notifier, clock, entry, ctx, found, schedule=False)
 
 
 async def _settle(
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     notifier: Notifier,
     clock: Clock,
     entry: OutboxEntry,
@@ -167,7 +167,7 @@ async def _settle(
 ) -> EffectResult:
     """One transaction: links on the booking, reminders, and the row done (or dead)."""
     now = clock.now()
-    async with uow() as u:
+    async with uows() as u:
         booking = await u.bookings.get(ctx.booking.id)
         await u.external_refs.mirror_on_booking(
             ctx.booking.id, calendar_event_id=found.event_id, meeting_url=found.join_url
@@ -202,7 +202,7 @@ def _cleanup(entry: OutboxEntry) -> OutboxEntry:
 
 async def record_failure(
     *,
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     notifier: Notifier,
     clock: Clock,
     entry: OutboxEntry,
@@ -213,7 +213,7 @@ async def record_failure(
     message = f"{type(error).__name__}: {error}"[:1000]
     permanent = isinstance(error, PermanentConnectorError)
     if permanent or entry.attempts >= MAX_ATTEMPTS:
-        async with uow() as u:
+        async with uows() as u:
             await u.outbox.give_up(entry.key, now, message)
             await u.commit()
         reader_id = entry.payload.get("reader_id")
@@ -221,7 +221,7 @@ async def record_failure(
             await ask_to_reconnect(notifier, UUID(reader_id), error, now)
         return EffectResult(entry.key, "gave_up", detail=message)
     wait = retry_delay(entry.attempts, error)
-    async with uow() as u:
+    async with uows() as u:
         await u.outbox.retry_later(entry.key, now, message, now + wait)
         await u.commit()
     return EffectResult(entry.key, "retry_later", detail=message)
@@ -250,9 +250,9 @@ async def ask_to_reconnect(
 
 
 async def _finish(
-    uow: UnitOfWorkFactory, clock: Clock, entry: OutboxEntry, outcome: str, *, detail: str
+    uows: UnitOfWorkFactory, clock: Clock, entry: OutboxEntry, outcome: str, *, detail: str
 ) -> EffectResult:
-    async with uow() as u:
+    async with uows() as u:
         await u.outbox.complete(entry.key, clock.now())
         await u.commit()
     return EffectResult(entry.key, outcome, detail=detail)

@@ -109,16 +109,16 @@ def meeting_request(ctx: BookingContext, host: str) -> MeetingRequest:
     )
 
 
-async def read_links(uow: UnitOfWorkFactory, booking_id: UUID) -> Externals:
+async def read_links(uows: UnitOfWorkFactory, booking_id: UUID) -> Externals:
     """The stored event and meeting links of a booking."""
-    async with uow(read_only=True) as u:
+    async with uows(read_only=True) as u:
         event = await u.external_refs.get(BOOKING, booking_id, CALENDAR)
         meeting = await u.external_refs.get(BOOKING, booking_id, MEETING)
     return Externals(event=event, meeting=meeting)
 
 
 async def ensure_live(
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     accounts: ReaderAccounts,
     ctx: BookingContext,
     *,
@@ -126,12 +126,12 @@ async def ensure_live(
     now: datetime,
 ) -> Externals:
     """Make the meeting, then the event (it carries the join link), at the booking's time."""
-    found = await read_links(uow, ctx.booking.id)
+    found = await read_links(uows, ctx.booking.id)
     wants_meeting = accounts.meetings is not None and ctx.booking.service_kind in MEETING_KINDS
     event = _usable(found.event, accounts.calendar_provider)
     meeting = _usable(found.meeting, accounts.meeting_provider) if wants_meeting else None
     await _mark_creating(
-        uow,
+        uows,
         ctx.booking.id,
         accounts,
         now,
@@ -142,21 +142,21 @@ async def ensure_live(
     result = Externals()
     if wants_meeting:
         try:
-            result.meeting = await _ensure_meeting(uow, accounts, ctx, meeting, attempt, now)
+            result.meeting = await _ensure_meeting(uows, accounts, ctx, meeting, attempt, now)
         except PermanentConnectorError as exc:
             result.problems.append(exc)
     try:
-        result.event = await _ensure_event(uow, accounts, ctx, event, result.join_url, now)
+        result.event = await _ensure_event(uows, accounts, ctx, event, result.join_url, now)
     except PermanentConnectorError as exc:
         result.problems.append(exc)
     return result
 
 
 async def tear_down(
-    uow: UnitOfWorkFactory, accounts: ReaderAccounts, ctx: BookingContext, now: datetime
+    uows: UnitOfWorkFactory, accounts: ReaderAccounts, ctx: BookingContext, now: datetime
 ) -> Externals:
     """Cancel the event and delete the meeting; "creating" ones are adopted first, then removed."""
-    found = await read_links(uow, ctx.booking.id)
+    found = await read_links(uows, ctx.booking.id)
     key = external_key(ctx.booking.id)
     result = Externals()
     event = _usable(found.event, accounts.calendar_provider)
@@ -170,7 +170,7 @@ async def tear_down(
                     idempotency_key=key,
                 )
             await accounts.calendar.cancel_event(ref=ref)
-            result.event = await _store(uow, event, now, external_id=ref.event_id, state=REMOVED)
+            result.event = await _store(uows, event, now, external_id=ref.event_id, state=REMOVED)
         except PermanentConnectorError as exc:
             result.problems.append(exc)
     meeting = _usable(found.meeting, accounts.meeting_provider)
@@ -194,7 +194,7 @@ async def tear_down(
                 )
             await meetings.delete_meeting(ref=mref)
             result.meeting = await _store(
-                uow, meeting, now, external_id=mref.meeting_id, state=REMOVED
+                uows, meeting, now, external_id=mref.meeting_id, state=REMOVED
             )
         except PermanentConnectorError as exc:
             result.problems.append(exc)
@@ -207,7 +207,7 @@ def _usable(link: ExternalLink | None, provider: str) -> ExternalLink | None:
 
 
 async def _mark_creating(
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     booking_id: UUID,
     accounts: ReaderAccounts,
     now: datetime,
@@ -224,7 +224,7 @@ async def _mark_creating(
         markers.append(_marker(booking_id, MEETING, accounts.meeting_provider))
     if not markers:
         return
-    async with uow() as u:
+    async with uows() as u:
         for marker in markers:
             await u.external_refs.put(marker, now)
         await u.commit()
@@ -235,7 +235,7 @@ def _marker(booking_id: UUID, purpose: str, provider: str) -> ExternalLink:
 
 
 async def _ensure_meeting(
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     accounts: ReaderAccounts,
     ctx: BookingContext,
     link: ExternalLink | None,
@@ -259,11 +259,11 @@ async def _ensure_meeting(
         )
         link = link or _marker(ctx.booking.id, MEETING, accounts.meeting_provider)
     data = {"join_url": ref.join_url, "start_url": ref.start_url}
-    return await _store(uow, link, now, external_id=ref.meeting_id, state=LIVE, ctx=ctx, **data)
+    return await _store(uows, link, now, external_id=ref.meeting_id, state=LIVE, ctx=ctx, **data)
 
 
 async def _ensure_event(
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     accounts: ReaderAccounts,
     ctx: BookingContext,
     link: ExternalLink | None,
@@ -284,7 +284,7 @@ async def _ensure_event(
         )
         link = link or _marker(ctx.booking.id, CALENDAR, accounts.calendar_provider)
     data = {"calendar_id": ref.calendar_id, "html_link": ref.html_link, "join_url": join_url}
-    return await _store(uow, link, now, external_id=ref.event_id, state=LIVE, ctx=ctx, **data)
+    return await _store(uows, link, now, external_id=ref.event_id, state=LIVE, ctx=ctx, **data)
 
 
 def _same_time(link: ExternalLink, booking: Booking) -> bool:
@@ -295,7 +295,7 @@ def _same_time(link: ExternalLink, booking: Booking) -> bool:
 
 
 async def _store(
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     link: ExternalLink,
     now: datetime,
     *,
@@ -312,7 +312,7 @@ async def _store(
             "ends_at": ctx.booking.ends_at.isoformat(),
         }
     stored = replace(link, external_id=external_id, data=merged)
-    async with uow() as u:
+    async with uows() as u:
         await u.external_refs.put(stored, now)
         await u.commit()
     return stored

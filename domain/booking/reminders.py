@@ -73,12 +73,12 @@ async def _retire(u: UnitOfWork, booking: Booking, now: datetime, *, versions: r
 
 
 async def send_reminder(
-    *, uow: UnitOfWorkFactory, notifier: Notifier, clock: Clock, entry: OutboxEntry
+    *, uows: UnitOfWorkFactory, notifier: Notifier, clock: Clock, entry: OutboxEntry
 ) -> EffectResult:
     """Remind the client with the join link, if the booking is still the one reminded of."""
     now = clock.now()
     booking_id = UUID(entry.payload["booking_id"])
-    async with uow(read_only=True) as u:
+    async with uows(read_only=True) as u:
         booking = await u.bookings.get(booking_id)
         meeting = await u.external_refs.get(BOOKING, booking_id, MEETING)
     stale = (
@@ -88,7 +88,7 @@ async def send_reminder(
         or booking.starts_at <= now
     )
     if booking is None or stale:
-        await _complete(uow, entry.key, now)
+        await _complete(uows, entry.key, now)
         return EffectResult(entry.key, "skipped", detail="booking changed or started")
     join_url = (meeting.data.get("join_url") if meeting else None) or booking.meeting_url
     params = {"lead": str(entry.payload.get("lead", ""))}
@@ -99,11 +99,11 @@ async def send_reminder(
         notice=Notice(NoticeKind.REMINDER, params, booking_id=booking.id),
         idempotency_key=entry.key,
     )
-    await _complete(uow, entry.key, now)
+    await _complete(uows, entry.key, now)
     return EffectResult(entry.key, "done", join_url=str(join_url) if join_url else None)
 
 
-async def _complete(uow: UnitOfWorkFactory, key: str, now: datetime) -> None:
-    async with uow() as u:
+async def _complete(uows: UnitOfWorkFactory, key: str, now: datetime) -> None:
+    async with uows() as u:
         await u.outbox.complete(key, now)
         await u.commit()

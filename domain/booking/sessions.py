@@ -14,7 +14,7 @@ from domain.ports.storage import UnitOfWork, UnitOfWorkFactory
 
 async def record_meeting_times(
     *,
-    uow: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     clock: Clock,
     provider: str,
     delivery_id: str,
@@ -30,7 +30,7 @@ async def record_meeting_times(
     may leave and rejoin).
     """
     now = clock.now()
-    async with uow() as u:
+    async with uows() as u:
         if not await u.inbound.record(provider, delivery_id, raw or {}, now):
             return None
         times = await _merge_times(u, provider, meeting_id, started_at, ended_at)

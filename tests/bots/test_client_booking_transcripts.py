@@ -33,7 +33,7 @@ async def world(database_url: str) -> AsyncIterator[ChatWorld]:
 
 
 async def booked_statuses(world: ChatWorld) -> list[BookingStatus]:
-    async with world.database.uow_factory() as uow:
+    async with world.database.uows() as uow:
         return [b.status for b in await uow.bookings.query(limit=50)]
 
 

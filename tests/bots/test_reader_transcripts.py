@@ -26,7 +26,7 @@ async def world(database_url: str) -> AsyncIterator[ChatWorld]:
 
 async def linked_reader(world: ChatWorld, **chat_args: object) -> Chat:
     code = await create_link_code(
-        uow=world.database.uow_factory(), clock=world.clock, reader_id=world.readers[0].id
+        uow=world.database.uows(), clock=world.clock, reader_id=world.readers[0].id
     )
     chat = world.chat(**({"channel": Channel.SLACK, "user": "U123"} | chat_args))
     await chat.say(f"/link {code}")
@@ -36,16 +36,16 @@ async def linked_reader(world: ChatWorld, **chat_args: object) -> Chat:
 
 async def book(world: ChatWorld, start: datetime) -> None:
     client = make_client()
-    async with world.database.uow_factory() as uow:
+    async with world.database.uows() as uow:
         await uow.clients.add(client)
         await uow.commit()
     hold = await service.hold_slot(
-        uow=world.database.uow_factory(),
+        uow=world.database.uows(),
         clock=world.clock,
         request=HoldRequest(client.id, world.services[0].id, start, "UTC", Channel.WEBCHAT),
     )
     await service.confirm_booking(
-        uow=world.database.uow_factory(), clock=world.clock, hold_id=hold.id, client_id=client.id
+        uow=world.database.uows(), clock=world.clock, hold_id=hold.id, client_id=client.id
     )
 
 
@@ -62,7 +62,7 @@ async def test_a_bad_link_code_changes_nothing(world: ChatWorld) -> None:
 
 async def test_link_code_works_once(world: ChatWorld) -> None:
     code = await create_link_code(
-        uow=world.database.uow_factory(), clock=world.clock, reader_id=world.readers[0].id
+        uow=world.database.uows(), clock=world.clock, reader_id=world.readers[0].id
     )
     first = world.chat(channel=Channel.TELEGRAM, user="1")
     second = world.chat(channel=Channel.TELEGRAM, user="2")
@@ -102,7 +102,7 @@ async def test_reader_sets_hours_and_time_off_which_clients_then_see(world: Chat
     await chat.say("off 2020-01-01")
     assert "Nothing was changed" in chat.text() or "didn't work" in chat.text()
 
-    async with world.database.uow_factory() as uow:
+    async with world.database.uows() as uow:
         weekly = await uow.availability.weekly(world.readers[0].id)
     assert [(h.weekday, h.start, h.end) for h in weekly if h.weekday in (0, 5)] == [
         (0, time(12), time(14))

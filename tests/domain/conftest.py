@@ -27,8 +27,8 @@ class World:
     service: Service
     clients: list[Client]
 
-    def uow(self):  # type: ignore[no-untyped-def]
-        return self.database.uow_factory()
+    def uows(self):  # type: ignore[no-untyped-def]
+        return self.database.uows()
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ async def world(database_url: str) -> AsyncIterator[World]:
     reader = make_reader(buffer_after_minutes=0, minimum_notice_minutes=60, free_cancel_hours=24)
     service = make_service(reader)
     clients = [make_client() for _ in range(3)]
-    async with database.uow_factory() as uow:
+    async with database.uows() as uow:
         await uow.readers.add(reader)
         await uow.services.add(service)
         for client in clients:

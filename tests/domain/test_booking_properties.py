@@ -40,7 +40,7 @@ async def _run(url: str, operations: list[tuple[str, int, int]]) -> None:
     # 45-minute readings on a 30-minute grid: neighbouring slots overlap.
     svc = make_service(reader, duration_minutes=45)
     clients = [make_client() for _ in range(6)]
-    async with database.uow_factory() as uow:
+    async with database.uows() as uow:
         await uow.readers.add(reader)
         await uow.services.add(svc)
         for client in clients:
@@ -54,7 +54,7 @@ async def _run(url: str, operations: list[tuple[str, int, int]]) -> None:
             if verb == "hold":
                 bookings.append(
                     await service.hold_slot(
-                        uow=database.uow_factory(),
+                        uow=database.uows(),
                         clock=clock,
                         request=HoldRequest(
                             client.id,
@@ -68,17 +68,17 @@ async def _run(url: str, operations: list[tuple[str, int, int]]) -> None:
             elif verb == "confirm" and bookings:
                 b = bookings[arg % len(bookings)]
                 await service.confirm_booking(
-                    uow=database.uow_factory(), clock=clock, hold_id=b.id, client_id=b.client_id
+                    uow=database.uows(), clock=clock, hold_id=b.id, client_id=b.client_id
                 )
             elif verb == "cancel" and bookings:
                 b = bookings[arg % len(bookings)]
                 await service.cancel_booking(
-                    uow=database.uow_factory(), clock=clock, booking_id=b.id, client_id=b.client_id
+                    uow=database.uows(), clock=clock, booking_id=b.id, client_id=b.client_id
                 )
             elif verb == "reschedule" and bookings:
                 b = bookings[arg % len(bookings)]
                 await service.reschedule_booking(
-                    uow=database.uow_factory(),
+                    uow=database.uows(),
                     clock=clock,
                     booking_id=b.id,
                     client_id=b.client_id,
@@ -88,7 +88,7 @@ async def _run(url: str, operations: list[tuple[str, int, int]]) -> None:
                 clock.advance(timedelta(minutes=arg))
         except errors.DomainError:
             pass
-    async with database.uow_factory() as uow:
+    async with database.uows() as uow:
         stored = await uow.bookings.query(reader_id=reader.id, limit=1000)
     await database.dispose()
     now = clock.now()

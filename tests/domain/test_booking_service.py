@@ -31,25 +31,25 @@ def hold_request(world: World, client: Client, start: datetime = FRIDAY_11) -> H
 
 
 async def outbox_kinds(world: World) -> list[str]:
-    async with world.uow() as uow:
+    async with world.uows() as uow:
         rows = await uow.session.execute(sa.select(OutboxMessage.kind).order_by(OutboxMessage.key))
         return [str(kind) for kind in rows.scalars()]
 
 
 async def test_held_slot_disappears_from_search_for_everyone(world: World) -> None:
     before = await queries.free_slots(
-        uow=world.uow(),
+        uow=world.uows(),
         now=world.clock.now(),
         service_id=world.service.id,
         client_zone="Europe/London",
         client_day=FRIDAY_11.date(),
     )
     await service.hold_slot(
-        uow=world.uow(), clock=world.clock, request=hold_request(world, world.clients[0])
+        uow=world.uows(), clock=world.clock, request=hold_request(world, world.clients[0])
     )
 
     after = await queries.free_slots(
-        uow=world.uow(),
+        uow=world.uows(),
         now=world.clock.now(),
         service_id=world.service.id,
         client_zone="Europe/London",
@@ -61,27 +61,27 @@ async def test_held_slot_disappears_from_search_for_everyone(world: World) -> No
 
 async def test_second_client_cannot_hold_a_held_slot(world: World) -> None:
     await service.hold_slot(
-        uow=world.uow(), clock=world.clock, request=hold_request(world, world.clients[0])
+        uow=world.uows(), clock=world.clock, request=hold_request(world, world.clients[0])
     )
 
     with pytest.raises(errors.SlotUnavailable):
         await service.hold_slot(
-            uow=world.uow(), clock=world.clock, request=hold_request(world, world.clients[1])
+            uow=world.uows(), clock=world.clock, request=hold_request(world, world.clients[1])
         )
 
 
 async def test_expired_hold_frees_the_slot_and_cannot_be_confirmed(world: World) -> None:
     hold = await service.hold_slot(
-        uow=world.uow(), clock=world.clock, request=hold_request(world, world.clients[0])
+        uow=world.uows(), clock=world.clock, request=hold_request(world, world.clients[0])
     )
     world.clock.advance(timedelta(minutes=11))
 
     with pytest.raises(errors.HoldExpired):
         await service.confirm_booking(
-            uow=world.uow(), clock=world.clock, hold_id=hold.id, client_id=world.clients[0].id
+            uow=world.uows(), clock=world.clock, hold_id=hold.id, client_id=world.clients[0].id
         )
     other = await service.hold_slot(
-        uow=world.uow(), clock=world.clock, request=hold_request(world, world.clients[1])
+        uow=world.uows(), clock=world.clock, request=hold_request(world, world.clients[1])
     )
     assert other.status is BookingStatus.HELD
 
@@ -91,14 +91,14 @@ async def test_confirm_writes_the_booking_and_one_outbox_row_even_when_tapped_tw
 ) -> None:
     client = world.clients[0]
     hold = await service.hold_slot(
-        uow=world.uow(), clock=world.clock, request=hold_request(world, client)
+        uow=world.uows(), clock=world.clock, request=hold_request(world, client)
     )
 
     first = await service.confirm_booking(
-        uow=world.uow(), clock=world.clock, hold_id=hold.id, client_id=client.id
+        uow=world.uows(), clock=world.clock, hold_id=hold.id, client_id=client.id
     )
     second = await service.confirm_booking(
-        uow=world.uow(), clock=world.clock, hold_id=hold.id, client_id=client.id
+        uow=world.uows(), clock=world.clock, hold_id=hold.id, client_id=client.id
     )
 
     assert first.status is second.status is BookingStatus.CONFIRMED
@@ -108,12 +108,12 @@ async def test_confirm_writes_the_booking_and_one_outbox_row_even_when_tapped_tw
 
 async def test_someone_elses_hold_is_not_found(world: World) -> None:
     hold = await service.hold_slot(
-        uow=world.uow(), clock=world.clock, request=hold_request(world, world.clients[0])
+        uow=world.uows(), clock=world.clock, request=hold_request(world, world.clients[0])
     )
 
     with pytest.raises(errors.NotFound):
         await service.confirm_booking(
-            uow=world.uow(), clock=world.clock, hold_id=hold.id, client_id=world.clients[1].id
+            uow=world.uows(), clock=world.clock, hold_id=hold.id, client_id=world.clients[1].id
         )
 
 
@@ -130,16 +130,16 @@ async def test_someone_elses_hold_is_not_found(world: World) -> None:
 async def test_slots_outside_the_rules_cannot_be_held(world: World, start: datetime) -> None:
     with pytest.raises(errors.SlotUnavailable):
         await service.hold_slot(
-            uow=world.uow(), clock=world.clock, request=hold_request(world, world.clients[0], start)
+            uow=world.uows(), clock=world.clock, request=hold_request(world, world.clients[0], start)
         )
 
 
 async def confirmed(world: World, client: Client, start: datetime = FRIDAY_11):  # type: ignore[no-untyped-def]
     hold = await service.hold_slot(
-        uow=world.uow(), clock=world.clock, request=hold_request(world, client, start)
+        uow=world.uows(), clock=world.clock, request=hold_request(world, client, start)
     )
     return await service.confirm_booking(
-        uow=world.uow(), clock=world.clock, hold_id=hold.id, client_id=client.id
+        uow=world.uows(), clock=world.clock, hold_id=hold.id, client_id=client.id
     )
 
 
@@ -147,7 +147,7 @@ async def test_free_cancellation_before_the_window(world: World) -> None:
     booking = await confirmed(world, world.clients[0], FRIDAY_11 + timedelta(days=4))
 
     outcome = await service.cancel_booking(
-        uow=world.uow(), clock=world.clock, booking_id=booking.id, client_id=world.clients[0].id
+        uow=world.uows(), clock=world.clock, booking_id=booking.id, client_id=world.clients[0].id
     )
 
     assert outcome.fee_minor == 0
@@ -160,14 +160,14 @@ async def test_late_cancellation_charges_the_readers_fee(world: World) -> None:
     world.clock.advance(timedelta(hours=10))
 
     outcome = await service.cancel_booking(
-        uow=world.uow(), clock=world.clock, booking_id=booking.id, client_id=world.clients[0].id
+        uow=world.uows(), clock=world.clock, booking_id=booking.id, client_id=world.clients[0].id
     )
 
     assert outcome.fee_minor == 2250  # 50 % of 45.00
 
 
 async def test_late_cancellation_is_refused_when_the_reader_says_so(world: World) -> None:
-    async with world.uow() as uow:
+    async with world.uows() as uow:
         await uow.session.execute(
             sa.text("UPDATE readers SET late_cancel_policy = :p"),
             {"p": LateCancelPolicy.REFUSE.value},
@@ -178,9 +178,9 @@ async def test_late_cancellation_is_refused_when_the_reader_says_so(world: World
 
     with pytest.raises(errors.CancellationRefused):
         await service.cancel_booking(
-            uow=world.uow(), clock=world.clock, booking_id=booking.id, client_id=world.clients[0].id
+            uow=world.uows(), clock=world.clock, booking_id=booking.id, client_id=world.clients[0].id
         )
-    async with world.uow() as uow:
+    async with world.uows() as uow:
         stored = await uow.bookings.get(booking.id)
     assert stored is not None
     assert stored.status is BookingStatus.CONFIRMED
@@ -192,7 +192,7 @@ async def test_reschedule_moves_the_booking_and_frees_the_old_slot(world: World)
     new_start = FRIDAY_11 + timedelta(days=4, hours=3)
 
     moved = await service.reschedule_booking(
-        uow=world.uow(),
+        uow=world.uows(),
         clock=world.clock,
         booking_id=booking.id,
         client_id=client.id,
@@ -213,7 +213,7 @@ async def test_reschedule_onto_an_overlapping_own_slot_shifts_by_half_an_hour(
     booking = await confirmed(world, client, FRIDAY_11 + timedelta(days=4))
 
     moved = await service.reschedule_booking(
-        uow=world.uow(),
+        uow=world.uows(),
         clock=world.clock,
         booking_id=booking.id,
         client_id=client.id,
@@ -228,7 +228,7 @@ async def test_attendance_only_after_start(world: World) -> None:
 
     with pytest.raises(errors.InvalidRequest):
         await service.mark_attendance(
-            uow=world.uow(),
+            uow=world.uows(),
             clock=world.clock,
             booking_id=booking.id,
             reader_id=world.reader.id,
@@ -236,7 +236,7 @@ async def test_attendance_only_after_start(world: World) -> None:
         )
     world.clock.set(FRIDAY_11 + timedelta(minutes=35))
     done = await service.mark_attendance(
-        uow=world.uow(),
+        uow=world.uows(),
         clock=world.clock,
         booking_id=booking.id,
         reader_id=world.reader.id,
@@ -250,7 +250,7 @@ async def test_fifty_concurrent_confirmations_of_one_slot_make_exactly_one_booki
     world: World,
 ) -> None:
     clients = [make_client() for _ in range(50)]
-    async with world.uow() as uow:
+    async with world.uows() as uow:
         for client in clients:
             await uow.clients.add(client)
         await uow.commit()
@@ -265,16 +265,16 @@ async def test_fifty_concurrent_confirmations_of_one_slot_make_exactly_one_booki
     results = await asyncio.gather(*(attempt(c) for c in clients))
 
     assert results.count(True) == 1
-    async with world.uow() as uow:
+    async with world.uows() as uow:
         active = await uow.bookings.query(reader_id=world.reader.id, status=BookingStatus.CONFIRMED)
     assert len(active) == 1
 
 
 async def test_expire_lapsed_holds_frees_slots(world: World) -> None:
     await service.hold_slot(
-        uow=world.uow(), clock=world.clock, request=hold_request(world, world.clients[0])
+        uow=world.uows(), clock=world.clock, request=hold_request(world, world.clients[0])
     )
     world.clock.advance(timedelta(minutes=15))
 
-    assert await service.expire_lapsed_holds(uow=world.uow(), clock=world.clock) == 1
-    assert await service.expire_lapsed_holds(uow=world.uow(), clock=world.clock) == 0
+    assert await service.expire_lapsed_holds(uow=world.uows(), clock=world.clock) == 1
+    assert await service.expire_lapsed_holds(uow=world.uows(), clock=world.clock) == 0

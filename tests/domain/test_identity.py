@@ -15,7 +15,7 @@ LINA = Sender(Channel.TELEGRAM, "", "4242", display_name="Lina", locale="en", ch
 
 async def test_a_first_message_needs_the_writing_path(world: World) -> None:
     found = await known_sender(
-        uow=world.database.uow_factory(read_only=True), clock=world.clock, sender=LINA
+        uow=world.database.uows(read_only=True), clock=world.clock, sender=LINA
     )
 
     assert found is None
@@ -24,11 +24,11 @@ async def test_a_first_message_needs_the_writing_path(world: World) -> None:
 async def test_a_known_account_writing_again_within_a_minute_is_found_by_reading(
     world: World,
 ) -> None:
-    first = await resolve_sender(uow=world.uow(), clock=world.clock, sender=LINA)
+    first = await resolve_sender(uow=world.uows(), clock=world.clock, sender=LINA)
     world.clock.advance(timedelta(seconds=30))
 
     again = await known_sender(
-        uow=world.database.uow_factory(read_only=True), clock=world.clock, sender=LINA
+        uow=world.database.uows(read_only=True), clock=world.clock, sender=LINA
     )
 
     assert first.is_new
@@ -49,13 +49,13 @@ async def test_a_known_account_writing_again_within_a_minute_is_found_by_reading
 async def test_what_must_be_recorded_sends_the_caller_to_the_writing_path(
     world: World, later: timedelta, sender: Sender
 ) -> None:
-    await resolve_sender(uow=world.uow(), clock=world.clock, sender=LINA)
+    await resolve_sender(uow=world.uows(), clock=world.clock, sender=LINA)
     world.clock.advance(later)
 
     found = await known_sender(
-        uow=world.database.uow_factory(read_only=True), clock=world.clock, sender=sender
+        uow=world.database.uows(read_only=True), clock=world.clock, sender=sender
     )
-    written = await resolve_sender(uow=world.uow(), clock=world.clock, sender=sender)
+    written = await resolve_sender(uow=world.uows(), clock=world.clock, sender=sender)
 
     assert found is None
     assert written.identity.last_inbound_at == world.clock.now()
@@ -64,5 +64,5 @@ async def test_what_must_be_recorded_sends_the_caller_to_the_writing_path(
 
 async def test_a_read_only_unit_of_work_refuses_to_commit(world: World) -> None:
     with pytest.raises(RuntimeError, match="read-only"):
-        async with world.database.uow_factory(read_only=True) as uow:
+        async with world.database.uows(read_only=True) as uow:
             await uow.commit()

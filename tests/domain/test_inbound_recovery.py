@@ -20,7 +20,7 @@ async def record_interrupted(world: World, count: int) -> list[str]:
     """Deliveries recorded and never finished, old enough for the sweep."""
     ids = [f"update-{n}" for n in range(count)]
     await record_batch(
-        uow=world.uow(),
+        uow=world.uows(),
         clock=world.clock,
         deliveries=[("telegram", event_id, {"update_id": event_id}) for event_id in ids],
     )
@@ -36,7 +36,7 @@ async def test_two_hubs_sweeping_at_once_take_each_delivery_once(
     try:
         mine, theirs = await asyncio.gather(
             *(
-                interrupted_deliveries(uow=database.uow_factory(), clock=world.clock, limit=25)
+                interrupted_deliveries(uow=database.uows(), clock=world.clock, limit=25)
                 for database in (world.database, other_hub)
             )
         )
@@ -52,7 +52,7 @@ async def test_a_delivery_is_swept_again_only_after_its_lease_ends(world: World)
     [event_id] = await record_interrupted(world, 1)
 
     def sweep():  # type: ignore[no-untyped-def]
-        return interrupted_deliveries(uow=world.uow(), clock=world.clock, limit=10)
+        return interrupted_deliveries(uow=world.uows(), clock=world.clock, limit=10)
 
     first = await sweep()
     world.clock.advance(RECOVERY_LEASE - timedelta(seconds=1))
@@ -68,12 +68,12 @@ async def test_a_delivery_is_swept_again_only_after_its_lease_ends(world: World)
 async def test_young_and_finished_deliveries_are_not_swept(world: World) -> None:
     [finished, _pending] = await record_interrupted(world, 2)
     await finish_delivery(
-        uow=world.uow(), clock=world.clock, provider="telegram", event_id=finished
+        uow=world.uows(), clock=world.clock, provider="telegram", event_id=finished
     )
     await record_batch(
-        uow=world.uow(), clock=world.clock, deliveries=[("telegram", "just-now", {})]
+        uow=world.uows(), clock=world.clock, deliveries=[("telegram", "just-now", {})]
     )
 
-    swept = await interrupted_deliveries(uow=world.uow(), clock=world.clock, limit=10)
+    swept = await interrupted_deliveries(uow=world.uows(), clock=world.clock, limit=10)
 
     assert [d.event_id for d in swept] == ["update-1"]

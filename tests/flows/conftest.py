@@ -53,7 +53,7 @@ class World:
 
     def deps(self, **overrides: Any) -> FlowDeps:
         fields: dict[str, Any] = {
-            "uow": self.database.uow_factory,
+            "uows": self.database.uows,
             "clock": self.clock,
             "notifier": self.notifier,
             "accounts": StaticAccounts(self.calendar, self.meetings),
@@ -66,9 +66,9 @@ class World:
         service = self.services[reader]
         who = self.clients[client % len(self.clients)]
         request = HoldRequest(who.id, service.id, starts_at, "UTC", Channel.WEBCHAT)
-        held = await hold_slot(uow=self.database.uow_factory(), clock=self.clock, request=request)
+        held = await hold_slot(uow=self.database.uows(), clock=self.clock, request=request)
         return await confirm_booking(
-            uow=self.database.uow_factory(), clock=self.clock, hold_id=held.id, client_id=who.id
+            uow=self.database.uows(), clock=self.clock, hold_id=held.id, client_id=who.id
         )
 
     async def book_many(self, count: int, *, first: datetime) -> list[Booking]:
@@ -103,7 +103,7 @@ async def make_world(database_url: str, *, readers: int = 1, clients: int = 3) -
     ]
     services = [make_service(r) for r in people]
     buyers = [make_client(name=f"Client {i}") for i in range(clients)]
-    async with database.uow_factory() as uow:
+    async with database.uows() as uow:
         for reader, service in zip(people, services, strict=True):
             await uow.readers.add(reader)
             await uow.services.add(service)

@@ -55,7 +55,7 @@ class Setup:
 
     async def reader(self, **fields: Any) -> Reader:
         reader = make_reader(**fields)
-        async with self.database.uow_factory() as uow:
+        async with self.database.uows() as uow:
             await uow.readers.add(reader)
             await uow.commit()
         return reader

@@ -23,12 +23,12 @@ pytestmark = pytest.mark.usefixtures("installed")
 
 
 async def outbox_row(world: World, key: str) -> Any:
-    async with world.database.uow_factory() as uow:
+    async with world.database.uows() as uow:
         return await uow.outbox.get_by_key(key)
 
 
 async def stored(world: World, booking: Booking) -> Booking:
-    async with world.database.uow_factory() as uow:
+    async with world.database.uows() as uow:
         found = await uow.bookings.get(booking.id)
     assert found is not None
     return found
@@ -172,7 +172,7 @@ class TestChanges:
         new_start = booking.starts_at + timedelta(days=1)
 
         await reschedule_booking(
-            uow=world.database.uow_factory(),
+            uow=world.database.uows(),
             clock=world.clock,
             booking_id=booking.id,
             client_id=booking.client_id,
@@ -199,7 +199,7 @@ class TestChanges:
         await process_outbox.fn()
 
         await cancel_booking(
-            uow=world.database.uow_factory(),
+            uow=world.database.uows(),
             clock=world.clock,
             booking_id=booking.id,
             client_id=booking.client_id,
@@ -217,7 +217,7 @@ class TestChanges:
     async def test_cancelled_before_the_flow_ran_makes_nothing(self, world: World) -> None:
         booking = await world.book(world.clock.now() + timedelta(days=2))
         await cancel_booking(
-            uow=world.database.uow_factory(),
+            uow=world.database.uows(),
             clock=world.clock,
             booking_id=booking.id,
             client_id=booking.client_id,
@@ -249,7 +249,7 @@ class TestReminders:
         await process_outbox.fn()
         key = reminder_key(booking.id, 0, "1h")
         await reschedule_booking(
-            uow=world.database.uow_factory(),
+            uow=world.database.uows(),
             clock=world.clock,
             booking_id=booking.id,
             client_id=booking.client_id,

@@ -32,7 +32,7 @@ def window(world: World, hours: float, length: float = 1.0) -> TimeWindow:
 
 async def slots_on(world: World, day_of: TimeWindow) -> set[Any]:
     found = await free_slots(
-        uow=world.database.uow_factory(),
+        uow=world.database.uows(),
         now=world.clock.now(),
         service_id=world.services[0].id,
         client_zone="UTC",
@@ -54,7 +54,7 @@ async def test_an_outside_event_blocks_its_slots_until_it_is_deleted(world: Worl
         world.clients[0].id, world.services[0].id, busy.start, "UTC", Channel.WEBCHAT
     )
     with pytest.raises(SlotUnavailable):
-        await hold_slot(uow=world.database.uow_factory(), clock=world.clock, request=request)
+        await hold_slot(uow=world.database.uows(), clock=world.clock, request=request)
 
     world.calendar.remove_external(reader.slug, "dentist")
     await sync_calendars.fn()
@@ -66,7 +66,7 @@ async def test_our_own_events_are_not_taken_for_outside_ones(world: World) -> No
     await process_outbox.fn()
 
     assert await sync_calendars.fn() == {"synced": 1, "skipped": 0, "failed": 0, "conflicts": 0}
-    async with world.database.uow_factory() as uow:
+    async with world.database.uows() as uow:
         assert await uow.calendar_busy.overlapping(booking.reader_id, window(world, 0, 72)) == []
 
 
@@ -106,7 +106,7 @@ async def test_an_expired_cursor_resyncs_everything_and_forgets_deleted_events(
 
     await sync_calendars.fn()
 
-    async with world.database.uow_factory() as uow:
+    async with world.database.uows() as uow:
         left = await uow.calendar_busy.overlapping(world.readers[0].id, window(world, 0, 72))
     assert left == [window(world, 40)]
 
@@ -152,7 +152,7 @@ async def test_syncing_an_unchanged_google_calendar_costs_one_call(
 
     assert calls == 1
     assert google.violations == []
-    async with world.database.uow_factory() as uow:
+    async with world.database.uows() as uow:
         assert await uow.calendar_busy.overlapping(world.readers[0].id, window(world, 0, 72)) == [
             window(world, 30)
         ]

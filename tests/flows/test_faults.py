@@ -79,14 +79,14 @@ async def check_externals(world: World, bookings: list[Booking]) -> None:
         s.notice.booking_id for s in world.notifier.of_kind(NoticeKind.BOOKING_CONFIRMED)
     )
     assert confirmed == dict.fromkeys((b.id for b in bookings), 1)
-    async with world.database.uow_factory() as uow:
+    async with world.database.uows() as uow:
         counts = await uow.outbox.counts()
     assert counts[OutboxStatus.DEAD] == 0
     assert counts[OutboxStatus.FAILED] == 0
 
 
 async def check_reminder_rows(world: World, bookings: list[Booking]) -> None:
-    async with world.database.uow_factory() as uow:
+    async with world.database.uows() as uow:
         for booking in bookings:
             for lead, ahead in (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1))):
                 row = await uow.outbox.get_by_key(reminder_key(booking.id, 0, lead))

@@ -134,7 +134,7 @@ def seed_lapsed_hold(database_url: str) -> str:
             status=BookingStatus.HELD,
             hold_expires_at=now - timedelta(minutes=1),
         )
-        async with runtime.database.uow_factory() as uow:
+        async with runtime.database.uows() as uow:
             await uow.readers.add(reader)
             await uow.services.add(service)
             await uow.clients.add(client)
@@ -153,7 +153,7 @@ def hold_status(database_url: str, hold_id: str) -> BookingStatus:
 
     async def read() -> BookingStatus:
         database = Database.from_url(database_url)
-        async with database.uow_factory() as uow:
+        async with database.uows() as uow:
             found = await uow.bookings.get(uuid.UUID(hold_id))
         await database.dispose()
         assert found is not None

@@ -113,7 +113,7 @@ async def test_reschedule_and_cancel_reach_google_and_zoom(
     await process_outbox.fn()
     new_start = booking.starts_at + timedelta(days=1)
     await reschedule_booking(
-        uow=world.database.uow_factory(),
+        uow=world.database.uows(),
         clock=world.clock,
         booking_id=booking.id,
         client_id=booking.client_id,
@@ -127,7 +127,7 @@ async def test_reschedule_and_cancel_reach_google_and_zoom(
     assert meeting["start_time"] == new_start.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     await cancel_booking(
-        uow=world.database.uow_factory(),
+        uow=world.database.uows(),
         clock=world.clock,
         booking_id=booking.id,
         client_id=booking.client_id,

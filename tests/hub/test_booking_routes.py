@@ -46,7 +46,7 @@ class Hub:
 
     def session(self) -> Any:
         async def read() -> Any:
-            async with self.runtime.database.uow_factory() as uow:
+            async with self.runtime.database.uows() as uow:
                 return await uow.reading_sessions.get(self.booking.id)
 
         return asyncio.run(read())
@@ -94,7 +94,7 @@ def hub(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hub]:
 
     async def seeded() -> Runtime:
         runtime = await build_runtime(settings, clock=FixedClock(NOW))
-        async with runtime.database.uow_factory() as uow:
+        async with runtime.database.uows() as uow:
             await uow.readers.add(reader)
             await uow.services.add(service)
             await uow.clients.add(client)

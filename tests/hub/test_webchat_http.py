@@ -33,7 +33,7 @@ def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestC
             greeting="Tarot with heart",
             minimum_notice_minutes=60,
         )
-        async with runtime.database.uow_factory() as uow:
+        async with runtime.database.uows() as uow:
             await uow.readers.add(reader)
             await uow.services.add(make_service(reader, name="Love reading", slug="love"))
             for weekday in range(5):

@@ -52,8 +52,8 @@ class World:
 
 @pytest.fixture
 async def world(db: Database) -> World:
-    reader, service = await seed_reader_with_service(db.uow_factory)
-    return World(reader, service, await seed_client(db.uow_factory))
+    reader, service = await seed_reader_with_service(db.uows)
+    return World(reader, service, await seed_client(db.uows))
 
 
 def _held(world: World, starts_at: datetime, expires_at: datetime, **overrides: object) -> Booking:
@@ -65,19 +65,19 @@ def _held(world: World, starts_at: datetime, expires_at: datetime, **overrides: 
 class TestReadAndWrite:
     async def test_round_trip_stamps_times_from_the_clock(self, db: Database, world: World) -> None:
         booking = world.booking(START, meeting_url="https://meet.example/x", fee_minor=0)
-        await seed(db.uow_factory, booking)
+        await seed(db.uows, booking)
         assert booking.created_at == booking.updated_at == NOW
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.bookings.get(booking.id) == booking
 
     async def test_save_bumps_the_version_and_a_stale_version_is_refused(
         self, db: Database, world: World
     ) -> None:
         booking = world.booking(START)
-        await seed(db.uow_factory, booking)
+        await seed(db.uows, booking)
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             first = await uow.bookings.get(booking.id)
             second = await uow.bookings.get(booking.id)
             assert first is not None
@@ -91,12 +91,12 @@ class TestReadAndWrite:
                 await uow.bookings.save(second)
             await uow.commit()
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.bookings.get(booking.id) == first
 
     async def test_bookings_longer_than_a_day_are_refused(self, db: Database, world: World) -> None:
         too_long = world.booking(START, ends_at=START + timedelta(hours=24, minutes=1))
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             with pytest.raises(ValueError, match="at most"):
                 await uow.bookings.add(too_long)
 
@@ -106,10 +106,10 @@ class TestReadAndWrite:
         late = world.booking(START + timedelta(hours=3), status=BookingStatus.CANCELLED)
         past = world.booking(NOW - timedelta(days=1), status=BookingStatus.COMPLETED)
         theirs = make_booking(world.service, other, START + timedelta(hours=1))
-        await seed(db.uow_factory, other, early, late, past, theirs)
+        await seed(db.uows, other, early, late, past, theirs)
         day = TimeWindow(START, START + timedelta(days=1))
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             bookings = uow.bookings
             assert await bookings.for_client(world.client.id, statuses=ALL) == [past, early, late]
             assert await bookings.for_client(world.client.id, statuses=ALL, since=NOW) == [
@@ -143,7 +143,7 @@ class TestOverlaps:
         confirmed = world.booking(minutes[0])
         live_hold = _held(world, minutes[4], NOW + timedelta(minutes=1), ends_at=minutes[6])
         await seed(
-            db.uow_factory,
+            db.uows,
             other_reader,
             other_service,
             confirmed,
@@ -155,7 +155,7 @@ class TestOverlaps:
             make_booking(other_service, world.client, START),
         )
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             taken = await uow.bookings.occupied(world.reader.id, WINDOW, NOW)
         assert taken == [
             TimeWindow(confirmed.starts_at, confirmed.ends_at),
@@ -166,9 +166,9 @@ class TestOverlaps:
         self, db: Database, world: World
     ) -> None:
         retreat = world.booking(START - timedelta(hours=23), ends_at=START + timedelta(hours=1))
-        await seed(db.uow_factory, retreat)
+        await seed(db.uows, retreat)
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             taken = await uow.bookings.occupied(world.reader.id, WINDOW, NOW)
         assert taken == [TimeWindow(retreat.starts_at, retreat.ends_at)]
 
@@ -178,14 +178,14 @@ class TestOverlaps:
         lapsed = _held(world, START, expires_at=NOW - timedelta(minutes=1))
         live = _held(world, START + timedelta(minutes=30), expires_at=NOW + timedelta(minutes=5))
         elsewhere = _held(world, START + timedelta(hours=5), expires_at=NOW - timedelta(hours=1))
-        await seed(db.uow_factory, lapsed, live, elsewhere)
+        await seed(db.uows, lapsed, live, elsewhere)
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.bookings.expire_overlapping_holds(world.reader.id, WINDOW, NOW) == 1
             assert await uow.bookings.expire_overlapping_holds(world.reader.id, WINDOW, NOW) == 0
             await uow.commit()
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             expired = await uow.bookings.get(lapsed.id)
             assert expired is not None
             assert (expired.status, expired.version) == (BookingStatus.EXPIRED, 2)
@@ -206,19 +206,19 @@ class TestPostgresExclusion:
     async def test_overlap_surfaces_as_slot_unavailable_on_add(
         self, db: Database, world: World
     ) -> None:
-        await seed(db.uow_factory, world.booking(START))
+        await seed(db.uows, world.booking(START))
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             with pytest.raises(SlotUnavailable):
                 await uow.bookings.add(world.booking(START + timedelta(minutes=10)))
 
     async def test_overlap_surfaces_as_slot_unavailable_on_commit(
         self, db: Database, world: World
     ) -> None:
-        await seed(db.uow_factory, world.booking(START))
+        await seed(db.uows, world.booking(START))
         clash = world.booking(START, created_at=NOW, updated_at=NOW)
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             # Pending (unflushed) rows are flushed by commit: translated there too.
             uow.session.add(BookingRow(**{f: getattr(clash, f) for f in _COLUMNS}))
             with pytest.raises(SlotUnavailable):
@@ -228,10 +228,10 @@ class TestPostgresExclusion:
         self, db: Database, world: World
     ) -> None:
         taken, moving = world.booking(START), world.booking(START + timedelta(hours=2))
-        await seed(db.uow_factory, taken, moving)
+        await seed(db.uows, taken, moving)
         moving.starts_at, moving.ends_at = taken.starts_at, taken.ends_at
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             with pytest.raises(SlotUnavailable):
                 await uow.bookings.save(moving)
 
@@ -245,7 +245,7 @@ async def test_concurrent_bookers_of_one_slot_end_with_exactly_one_booking(
     """The booking service's write path: lock, re-check, insert, commit — one winner."""
 
     async def try_to_book() -> bool:
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             await uow.readers.lock_schedule(world.reader.id)
             if await uow.bookings.occupied(world.reader.id, WINDOW, NOW):
                 return False
@@ -257,5 +257,5 @@ async def test_concurrent_bookers_of_one_slot_end_with_exactly_one_booking(
     outcomes = await asyncio.gather(*(try_to_book() for _ in range(20)))
 
     assert outcomes.count(True) == 1
-    async with db.uow_factory() as uow:
+    async with db.uows() as uow:
         assert len(await uow.bookings.for_reader(world.reader.id, WINDOW, statuses=ALL)) == 1

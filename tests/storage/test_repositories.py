@@ -42,9 +42,9 @@ class TestReaders:
         reader = make_reader(
             booking_slug="book-samia", languages=["en", "ar"], display_name="Samia T."
         )
-        await seed(db.uow_factory, reader)
+        await seed(db.uows, reader)
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.readers.get(reader.id) == reader
             assert await uow.readers.get_by_slug(reader.slug) == reader
             assert await uow.readers.get_by_slug("book-samia") == reader
@@ -53,25 +53,25 @@ class TestReaders:
 
     async def test_list_active_skips_inactive_and_sorts_by_name(self, db: Database) -> None:
         zara, amal = make_reader(name="Zara"), make_reader(name="Amal")
-        await seed(db.uow_factory, zara, amal, make_reader(name="Bea", is_active=False))
+        await seed(db.uows, zara, amal, make_reader(name="Bea", is_active=False))
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert [r.name for r in await uow.readers.list_active()] == ["Amal", "Zara"]
 
     async def test_lock_schedule_bumps_the_version_and_refuses_unknown_readers(
         self, db: Database
     ) -> None:
         reader = make_reader()
-        await seed(db.uow_factory, reader)
+        await seed(db.uows, reader)
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             await uow.readers.lock_schedule(reader.id)
             await uow.readers.lock_schedule(reader.id)
             await uow.commit()
             with pytest.raises(NotFound):
                 await uow.readers.lock_schedule(uuid.uuid4())
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             version = await uow.session.scalar(
                 sa.select(ReaderRow.schedule_version).where(ReaderRow.id == reader.id)
             )
@@ -80,13 +80,13 @@ class TestReaders:
 
 class TestServices:
     async def test_round_trip_and_active_services_by_price_then_name(self, db: Database) -> None:
-        reader, cheap = await seed_reader_with_service(db.uow_factory, price_minor=1000)
-        other_reader, _ = await seed_reader_with_service(db.uow_factory)
+        reader, cheap = await seed_reader_with_service(db.uows, price_minor=1000)
+        other_reader, _ = await seed_reader_with_service(db.uows)
         pricey_b = make_service(reader, name="B", price_minor=5000)
         pricey_a = make_service(reader, name="A", price_minor=5000, description="Deep dive")
-        await seed(db.uow_factory, pricey_b, pricey_a, make_service(reader, is_active=False))
+        await seed(db.uows, pricey_b, pricey_a, make_service(reader, is_active=False))
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.services.get(pricey_a.id) == pricey_a
             assert await uow.services.get(uuid.uuid4()) is None
             assert await uow.services.for_reader(reader.id) == [cheap, pricey_a, pricey_b]
@@ -96,17 +96,17 @@ class TestServices:
 class TestAvailability:
     async def test_replace_weekday_replaces_only_that_day(self, db: Database) -> None:
         reader = make_reader()
-        await seed(db.uow_factory, reader)
+        await seed(db.uows, reader)
         monday = [WeeklyHours(0, time(14), time(18)), WeeklyHours(0, time(9), time(12))]
         tuesday = [WeeklyHours(1, time(10), time(0))]
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             await uow.availability.replace_weekday(reader.id, 0, monday)
             await uow.availability.replace_weekday(reader.id, 1, tuesday)
             await uow.availability.replace_weekday(reader.id, 0, monday[:1])
             await uow.commit()
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.availability.weekly(reader.id) == [monday[0], tuesday[0]]
             await uow.availability.replace_weekday(reader.id, 1, [])
             assert await uow.availability.weekly(reader.id) == [monday[0]]
@@ -115,7 +115,7 @@ class TestAvailability:
 
     async def test_exceptions_in_an_inclusive_day_range_all_day_first(self, db: Database) -> None:
         reader = make_reader()
-        await seed(db.uow_factory, reader)
+        await seed(db.uows, reader)
         extra = DatedException(
             date(2026, 12, 1), AvailabilityExceptionKind.EXTRA_HOURS, time(19), time(21)
         )
@@ -123,12 +123,12 @@ class TestAvailability:
         last = DatedException(date(2026, 12, 3), AvailabilityExceptionKind.TIME_OFF)
         outside = DatedException(date(2026, 12, 4), AvailabilityExceptionKind.TIME_OFF)
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             for exception in (extra, off, last, outside):
                 await uow.availability.add_exception(reader.id, exception)
             await uow.commit()
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             found = await uow.availability.exceptions(
                 reader.id, date(2026, 12, 1), date(2026, 12, 3)
             )
@@ -138,31 +138,31 @@ class TestAvailability:
 class TestClients:
     async def test_email_is_stored_lower_case_and_found_in_any_case(self, db: Database) -> None:
         client = make_client(email="Lina.Q@Example.COM", phone="+44 7700 900123")
-        await seed(db.uow_factory, client)
+        await seed(db.uows, client)
         assert client.email == "lina.q@example.com"
         assert client.created_at == NOW
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.clients.get(client.id) == client
             assert await uow.clients.get_by_email("LINA.Q@example.com") == client
             assert await uow.clients.get_by_email("other@example.com") is None
 
     async def test_save_writes_contact_details_and_preferences(self, db: Database) -> None:
-        client = await seed_client(db.uow_factory)
-        referrer = await seed_client(db.uow_factory)
+        client = await seed_client(db.uows)
+        referrer = await seed_client(db.uows)
         client.email = "New@Example.com"
         client.preferred_channel = Channel.TELEGRAM
         client.marketing_consent = True
         client.referred_by_id = referrer.id
         client.language = "ar"
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             await uow.clients.save(client)
             await uow.commit()
             with pytest.raises(NotFound):
                 await uow.clients.save(make_client())
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.clients.get_by_email("new@example.com") == client
 
 
@@ -174,16 +174,16 @@ class TestIdentities:
         newer = make_identity(client=client, channel=Channel.TELEGRAM, chat_id="42")
         silent = make_identity(client=client, channel=Channel.SLACK, workspace="T1")
         reader_account = make_identity(reader=reader, channel=Channel.SLACK, workspace="T1")
-        await seed(db.uow_factory, reader, client, older, silent, newer, reader_account)
+        await seed(db.uows, reader, client, older, silent, newer, reader_account)
         newer = replace(newer, last_inbound_at=NOW, locale="fr", display_name="Lina")
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             await uow.identities.save(newer)
             await uow.commit()
             with pytest.raises(NotFound):
                 await uow.identities.save(make_identity(client=client))
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             found = await uow.identities.find(Channel.TELEGRAM, "", newer.external_user_id)
             assert found == newer
             assert await uow.identities.find(Channel.TELEGRAM, "other", "x") is None
@@ -192,10 +192,10 @@ class TestIdentities:
 
     async def test_link_code_works_once_and_not_after_expiry(self, db: Database) -> None:
         reader = make_reader()
-        await seed(db.uow_factory, reader)
+        await seed(db.uows, reader)
         live, expired = _hash("live-code"), _hash("old-code")
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             await uow.identities.add_link_code(
                 code_hash=live,
                 reader_id=reader.id,
@@ -208,23 +208,23 @@ class TestIdentities:
             )
             await uow.commit()
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.identities.consume_link_code(expired, NOW) is None
             assert await uow.identities.consume_link_code(live, NOW) == (reader.id, None)
             assert await uow.identities.consume_link_code(live, NOW) is None
             assert await uow.identities.consume_link_code(_hash("unknown"), NOW) is None
             await uow.commit()
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.identities.consume_link_code(live, NOW) is None
 
 
 class TestPackages:
     async def test_grant_consume_restore(self, db: Database) -> None:
-        _, service = await seed_reader_with_service(db.uow_factory)
-        client = await seed_client(db.uow_factory)
+        _, service = await seed_reader_with_service(db.uows)
+        client = await seed_client(db.uows)
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.packages.available_credit(client.id, service.id, NOW) is None
             credit = await uow.packages.grant(
                 client_id=client.id,
@@ -255,13 +255,13 @@ class TestOutbox:
         )
         reader = make_reader()
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.outbox.add(entry, NOW) is True
             assert await uow.outbox.add(entry, NOW + timedelta(seconds=1)) is False
             await uow.readers.add(reader)
             await uow.commit()
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.outbox.add(entry, NOW) is False
             assert await uow.readers.get(reader.id) == reader
             row = (await uow.session.scalars(sa.select(OutboxMessage))).one()
@@ -273,35 +273,35 @@ class TestOutbox:
 class TestUnitOfWork:
     async def test_leaving_without_commit_rolls_back(self, db: Database) -> None:
         reader = make_reader()
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             await uow.readers.add(reader)
             assert await uow.readers.get(reader.id) == reader
 
         async def fail_midway() -> None:
-            async with db.uow_factory() as uow:
+            async with db.uows() as uow:
                 await uow.clients.add(make_client(email="gone@example.com"))
                 raise RuntimeError("boom")
 
         with pytest.raises(RuntimeError, match="boom"):
             await fail_midway()
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.readers.get(reader.id) is None
             assert await uow.clients.get_by_email("gone@example.com") is None
 
     async def test_work_after_commit_needs_its_own_commit(self, db: Database) -> None:
         first, second = make_reader(), make_reader()
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             await uow.readers.add(first)
             await uow.commit()
             await uow.readers.add(second)
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             assert await uow.readers.get(first.id) == first
             assert await uow.readers.get(second.id) is None
 
     async def test_a_unit_of_work_is_entered_once(self, db: Database) -> None:
-        uow = db.uow_factory()
+        uow = db.uows()
         async with uow:
             pass
         with pytest.raises(RuntimeError, match="entered once"):
@@ -317,11 +317,11 @@ class TestInboundDeliveries:
     async def test_a_batch_records_new_ids_once_and_reports_every_repeat(
         self, db: Database
     ) -> None:
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             await uow.inbound.record_many([("telegram", "1", {"n": 1})], NOW)
             await uow.commit()
 
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             fresh = await uow.inbound.record_many(
                 [
                     ("telegram", "1", {"n": 1}),  # recorded before
@@ -337,10 +337,10 @@ class TestInboundDeliveries:
 
     async def test_a_batch_larger_than_one_statement_is_recorded_whole(self, db: Database) -> None:
         deliveries = [("meta", f"mid.{n}", {"n": n}) for n in range(1_500)]
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             fresh = await uow.inbound.record_many(deliveries, NOW)
             await uow.commit()
-        async with db.uow_factory() as uow:
+        async with db.uows() as uow:
             again = await uow.inbound.record_many(deliveries[-3:], NOW)
 
         assert fresh == [True] * 1_500

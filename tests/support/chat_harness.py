@@ -100,7 +100,7 @@ async def chat_world(
     """Seed readers (open 10:00-18:00 Monday-Saturday) and build the engine."""
     clock = FixedClock(now)
     database = Database.from_url(database_url, clock=clock)
-    async with database.uow_factory() as uow:
+    async with database.uows() as uow:
         for reader, services in readers:
             await uow.readers.add(reader)
             for svc in services:
@@ -110,9 +110,7 @@ async def chat_world(
                     reader.id, weekday, [WeeklyHours(weekday, time(10), time(18))]
                 )
         await uow.commit()
-    deps = ChatDeps(
-        uow=database.uow_factory, clock=clock, reader_names=[r.name for r, _ in readers]
-    )
+    deps = ChatDeps(uows=database.uows, clock=clock, reader_names=[r.name for r, _ in readers])
     engine = build_engine(deps=deps, store=MemoryConversationStore())
     try:
         yield ChatWorld(

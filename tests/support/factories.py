@@ -129,16 +129,16 @@ async def _add(uow: UnitOfWork, record: object) -> None:
             raise TypeError(f"seed: no repository for {type(record).__name__}")
 
 
-async def seed(uow_factory: UnitOfWorkFactory, *records: object) -> None:
+async def seed(uows: UnitOfWorkFactory, *records: object) -> None:
     """Store records in order (parents before children) in one committed unit of work."""
-    async with uow_factory() as uow:
+    async with uows() as uow:
         for record in records:
             await _add(uow, record)
         await uow.commit()
 
 
 async def seed_reader_with_service(
-    uow_factory: UnitOfWorkFactory,
+    uows: UnitOfWorkFactory,
     *,
     reader: Reader | None = None,
     **service_overrides: Any,
@@ -146,12 +146,12 @@ async def seed_reader_with_service(
     """A stored reader (default `make_reader()`) with one stored service."""
     reader = reader or make_reader()
     service = make_service(reader, **service_overrides)
-    await seed(uow_factory, reader, service)
+    await seed(uows, reader, service)
     return reader, service
 
 
-async def seed_client(uow_factory: UnitOfWorkFactory, **overrides: Any) -> Client:
+async def seed_client(uows: UnitOfWorkFactory, **overrides: Any) -> Client:
     """A stored client."""
     client = make_client(**overrides)
-    await seed(uow_factory, client)
+    await seed(uows, client)
     return client

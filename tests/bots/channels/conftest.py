@@ -145,7 +145,7 @@ class Hub:
             }
 
     async def bookings(self) -> list[Any]:
-        async with self.runtime.database.uow_factory() as uow:
+        async with self.runtime.database.uows() as uow:
             return await uow.bookings.query(limit=100)
 
 
@@ -158,7 +158,7 @@ async def seeded_runtime(settings: Settings) -> tuple[Runtime, Reader, list[Serv
         make_service(reader, name="Love reading", slug="love"),
         make_service(reader, name="Career reading", slug="career", price_minor=6000),
     ]
-    async with runtime.database.uow_factory() as uow:
+    async with runtime.database.uows() as uow:
         await uow.readers.add(reader)
         for service in services:
             await uow.services.add(service)

@@ -21,7 +21,7 @@ class TestTelegram:
         await hub.idle()
 
         assert hub.tg.sent(5501)[-1]["text"] == "Done."
-        async with hub.runtime.database.uow_factory() as uow:
+        async with hub.runtime.database.uows() as uow:
             identity = await uow.identities.find(Channel.TELEGRAM, "", "5501")
             assert identity is not None
             assert identity.client_id is not None
@@ -37,7 +37,7 @@ class TestTelegram:
         await hub.idle()
 
         assert hub.tg.sent(5502)[-1]["text"] != "Done."
-        async with hub.runtime.database.uow_factory() as uow:
+        async with hub.runtime.database.uows() as uow:
             identity = await uow.identities.find(Channel.TELEGRAM, "", "5502")
             assert identity is not None
             assert identity.client_id is not None

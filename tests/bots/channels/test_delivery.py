@@ -85,7 +85,7 @@ async def test_a_429_is_waited_out_and_nothing_is_sent_twice(hub: Hub) -> None:
     assert (first.status, second.status) == (429, 200)
     assert second.monotonic - first.monotonic >= 1.0
     assert len(hub.tg.sent(71)) == 1
-    async with hub.runtime.database.uow_factory() as uow:
+    async with hub.runtime.database.uows() as uow:
         entry = await uow.outbox.get_by_key("reply:telegram:7001:0")
     assert entry is not None
     assert entry.status is OutboxStatus.DONE
@@ -115,7 +115,7 @@ async def test_server_errors_are_retried_with_backoff_then_given_up(hub: Hub) ->
     await hub.meta_post(p.meta_messenger_text(hub.meta.page_id, chat.user, "m_down", "help"))
     await hub.idle()
     assert len(hub.meta.calls("messages")) == 3 + 4  # one try and three retries (RetryPolicy)
-    async with hub.runtime.database.uow_factory() as uow:
+    async with hub.runtime.database.uows() as uow:
         dead = await uow.outbox.get_by_key("reply:meta:m_down:0")
     assert dead is not None
     assert dead.status is OutboxStatus.DEAD
@@ -212,7 +212,7 @@ async def test_a_send_whose_answer_never_comes_is_not_resent(
         senders = factory(slow.url, fake)
         sender = await anext(senders)
         delivery = Delivery(
-            uow=database.uow_factory,
+            uows=database.uows,
             clock=FixedClock(NOW),
             senders=SenderRegistry([sender]),
             policy=RetryPolicy(backoff=0.01),
@@ -230,7 +230,7 @@ async def test_a_send_whose_answer_never_comes_is_not_resent(
 
     assert attempt.outcome is Outcome.UNKNOWN
     assert len(fake.calls(method)) == 1, "sent once, never again"
-    async with database.uow_factory() as uow:
+    async with database.uows() as uow:
         entry = await uow.outbox.get_by_key("reply:test:1:0")
     assert entry is not None
     assert entry.status is OutboxStatus.DEAD
@@ -286,7 +286,7 @@ async def test_deliveries_recorded_before_a_crash_are_processed_at_start_up(
     database = Database.from_url(database_url)
     earlier = FixedClock(NOW - timedelta(minutes=5))
     await record_delivery(
-        uow=database.uow_factory(),
+        uow=database.uows(),
         clock=earlier,
         provider="telegram",
         event_id="66001",
@@ -295,13 +295,13 @@ async def test_deliveries_recorded_before_a_crash_are_processed_at_start_up(
     # The first run had also started sending a reply: it may have arrived, so never resend it.
     update2 = p.telegram_text_update(66_002, 6602, 6602, "hello")
     await record_delivery(
-        uow=database.uow_factory(),
+        uow=database.uows(),
         clock=earlier,
         provider="telegram",
         event_id="66002",
         payload=update2,
     )
-    async with database.uow_factory() as uow:
+    async with database.uows() as uow:
         await uow.outbox.add(
             OutboxEntry(
                 "reply:telegram:66002:0", OutboxKind.MESSAGE, {}, status=OutboxStatus.IN_PROGRESS
@@ -316,7 +316,7 @@ async def test_deliveries_recorded_before_a_crash_are_processed_at_start_up(
 
     assert hub.tg.sent(6601)[0]["text"].startswith("Welcome")
     assert hub.tg.sent(6602) == []
-    async with hub.runtime.database.uow_factory() as uow:
+    async with hub.runtime.database.uows() as uow:
         interrupted = await uow.outbox.get_by_key("reply:telegram:66002:0")
     assert interrupted is not None
     assert interrupted.status is OutboxStatus.DEAD
@@ -324,7 +324,7 @@ async def test_deliveries_recorded_before_a_crash_are_processed_at_start_up(
 
 
 async def _processed(hub: Hub, event_ids: list[str]) -> bool:
-    async with hub.runtime.database.uow_factory() as uow:
+    async with hub.runtime.database.uows() as uow:
         left = await uow.inbound.unprocessed(NOW + timedelta(days=1), 100)
     return not any(e in event_ids for _, e, _ in left)
 
@@ -344,7 +344,7 @@ async def test_two_hubs_sweeping_one_database_answer_each_interrupted_delivery_o
     chats = range(6700, 6730)
     for chat in chats:
         await record_delivery(
-            uow=database.uow_factory(),
+            uow=database.uows(),
             clock=earlier,
             provider="telegram",
             event_id=f"{chat}01",

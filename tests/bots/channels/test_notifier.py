@@ -22,7 +22,7 @@ FRIDAY_11 = datetime(2026, 11, 27, 11, 0, tzinfo=UTC)
 
 
 async def client_of(hub: Hub, channel: Channel, workspace: str, user: str) -> UUID:
-    async with hub.runtime.database.uow_factory() as uow:
+    async with hub.runtime.database.uows() as uow:
         identity = await uow.identities.find(channel, workspace, user)
     assert identity is not None
     assert identity.client_id is not None
@@ -30,7 +30,7 @@ async def client_of(hub: Hub, channel: Channel, workspace: str, user: str) -> UU
 
 
 async def confirmed_booking(hub: Hub, client_id: UUID) -> Booking:
-    uow = hub.runtime.database.uow_factory
+    uow = hub.runtime.database.uows
     hold = await service.hold_slot(
         uow=uow(),
         clock=hub.clock,
@@ -81,7 +81,7 @@ async def test_notices_are_written_in_the_clients_language(hub: Hub) -> None:
     await chat.say("hello")
     client_id = await client_of(hub, Channel.MESSENGER, hub.meta.page_id, chat.user)
     booking = await confirmed_booking(hub, client_id)
-    async with hub.runtime.database.uow_factory() as uow:
+    async with hub.runtime.database.uows() as uow:
         client = await uow.clients.get(client_id)
         assert client is not None
         client.language = "ar"
@@ -141,13 +141,13 @@ async def test_outside_the_window_instagram_never_sends_and_another_channel_is_u
 
     assert (waiting.delivered, waiting.waiting) == (False, True)
     assert len(hub.meta.sent(instagram.user)) == sent_before
-    async with hub.runtime.database.uow_factory() as uow:
+    async with hub.runtime.database.uows() as uow:
         row = await uow.outbox.get_by_key("notice:cancelled-1")
     assert row is not None
     assert (row.status, row.last_error) == (OutboxStatus.FAILED, WAITING_FOR_WINDOW)
 
     # The same client also uses Telegram (less recently): the next notice goes there.
-    async with hub.runtime.database.uow_factory() as uow:
+    async with hub.runtime.database.uows() as uow:
         ig = await uow.identities.find(Channel.INSTAGRAM, hub.meta.ig_account_id, instagram.user)
         assert ig is not None
         await uow.identities.add(
@@ -177,7 +177,7 @@ async def test_outside_the_window_instagram_never_sends_and_another_channel_is_u
     assert await notifier(hub).redeliver_waiting() >= 1
     texts = [s["message"].get("text", "") for s in hub.meta.sent(instagram.user)]
     assert any(t.startswith("Cancelled.") for t in texts), texts
-    async with hub.runtime.database.uow_factory() as uow:
+    async with hub.runtime.database.uows() as uow:
         row = await uow.outbox.get_by_key("notice:cancelled-1")
     assert row is not None
     assert row.status is OutboxStatus.DONE
@@ -210,7 +210,7 @@ async def test_a_reader_gets_alerts_on_their_linked_chat(hub: Hub) -> None:
     from domain.identity import create_link_code
 
     code = await create_link_code(
-        uow=hub.runtime.database.uow_factory(), clock=hub.clock, reader_id=hub.reader.id
+        uow=hub.runtime.database.uows(), clock=hub.clock, reader_id=hub.reader.id
     )
     chat = TelegramDriver(hub, chat_id=9009)
     await chat.say(f"/link {code}")
@@ -232,9 +232,9 @@ async def test_an_arabic_speaking_reader_gets_alerts_in_arabic(hub: Hub) -> None
     from domain.identity import create_link_code
 
     layla = make_reader(name="Layla", timezone="Asia/Dubai", currency="AED", languages=["ar"])
-    await seed(hub.runtime.database.uow_factory, layla)
+    await seed(hub.runtime.database.uows, layla)
     code = await create_link_code(
-        uow=hub.runtime.database.uow_factory(), clock=hub.clock, reader_id=layla.id
+        uow=hub.runtime.database.uows(), clock=hub.clock, reader_id=layla.id
     )
     chat = TelegramDriver(hub, chat_id=9010)
     await chat.say(f"/link {code}")

@@ -84,7 +84,7 @@ async def test_reader_links_then_sees_today_and_summary_on_every_reader_channel(
     hub: Hub, platform: str
 ) -> None:
     code = await create_link_code(
-        uow=hub.runtime.database.uow_factory(), clock=hub.clock, reader_id=hub.reader.id
+        uow=hub.runtime.database.uows(), clock=hub.clock, reader_id=hub.reader.id
     )
     chat: SlackDriver | TelegramDriver = (
         SlackDriver(hub) if platform == "slack" else TelegramDriver(hub, chat_id=777)
@@ -108,7 +108,7 @@ async def test_reader_links_then_sees_today_and_summary_on_every_reader_channel(
 
 async def test_slack_slash_command_and_mention_reach_the_reader_conversation(hub: Hub) -> None:
     code = await create_link_code(
-        uow=hub.runtime.database.uow_factory(), clock=hub.clock, reader_id=hub.reader.id
+        uow=hub.runtime.database.uows(), clock=hub.clock, reader_id=hub.reader.id
     )
     chat = SlackDriver(hub, user="U0READER2", channel="D0READER2")
     await chat.command(f"link {code}")
