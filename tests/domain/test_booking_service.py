@@ -130,7 +130,9 @@ async def test_someone_elses_hold_is_not_found(world: World) -> None:
 async def test_slots_outside_the_rules_cannot_be_held(world: World, start: datetime) -> None:
     with pytest.raises(errors.SlotUnavailable):
         await service.hold_slot(
-            uow=world.uows(), clock=world.clock, request=hold_request(world, world.clients[0], start)
+            uow=world.uows(),
+            clock=world.clock,
+            request=hold_request(world, world.clients[0], start),
         )
 
 
@@ -178,7 +180,10 @@ async def test_late_cancellation_is_refused_when_the_reader_says_so(world: World
 
     with pytest.raises(errors.CancellationRefused):
         await service.cancel_booking(
-            uow=world.uows(), clock=world.clock, booking_id=booking.id, client_id=world.clients[0].id
+            uow=world.uows(),
+            clock=world.clock,
+            booking_id=booking.id,
+            client_id=world.clients[0].id,
         )
     async with world.uows() as uow:
         stored = await uow.bookings.get(booking.id)
