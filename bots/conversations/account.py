@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bots.conversations.common import Conv, help_step, menu, reader_menu
 from bots.conversations.deps import ChatDeps
 from bots.conversations.verbs import AccountVerb as Verb
 from bots.engine import Conversation, InboundEvent, Reply, Step, Turn
+from bots.language import translator
 from domain import errors, identity
 from domain.booking.queries import reader_profile
 from domain.enums import Role
+from domain.preferences import CHOOSABLE_LANGUAGES, choose_language
 
 ALL_ROLES = frozenset({Role.CLIENT, Role.READER, Role.ADMIN})
 
@@ -24,8 +28,34 @@ async def welcome(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 
 
 async def show_help(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
-    """Help, from any state."""
-    return help_step(turn)
+    """Help, from any state, with the button that switches language."""
+    return help_step(turn, offer_language=True)
+
+
+async def switch_language(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """The language button: its argument is the language chosen."""
+    return await _choose(turn, event, event.action.arg if event.action else "")
+
+
+async def switch_to_english(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """Typed "english" (or its Arabic name)."""
+    return await _choose(turn, event, "en")
+
+
+async def switch_to_arabic(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """Typed "arabic" / "عربي"."""
+    return await _choose(turn, event, "ar")
+
+
+async def _choose(turn: Turn[ChatDeps], event: InboundEvent, chosen: str) -> Step:
+    """An explicit choice of language: saved, and this very answer is already in it."""
+    if chosen not in CHOOSABLE_LANGUAGES or turn.actor.role is not Role.CLIENT:
+        return help_step(turn)
+    await choose_language(uow=turn.deps.uows(), client_id=turn.actor.person_id, language=chosen)
+    turn.deps.forget_actor(event.channel, event.workspace, event.user_ref)
+    turn.actor = replace(turn.actor, language=chosen)
+    turn.translator = translator(chosen)
+    return Step.end(Reply(turn.t("Language set to English."), choices=menu(turn)))
 
 
 async def start_over(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
@@ -74,6 +104,13 @@ CONVERSATION: Conversation[ChatDeps] = Conversation(
         "intent:start_over": start_over,
         "link": link,
         "intent:link": link,
+        "language:en": switch_to_english,
+        "language:ar": switch_to_arabic,
     },
-    actions={Verb.HELP: show_help, Verb.MENU: welcome, Verb.RESTART: start_over},
+    actions={
+        Verb.HELP: show_help,
+        Verb.MENU: welcome,
+        Verb.RESTART: start_over,
+        Verb.LANGUAGE: switch_language,
+    },
 )

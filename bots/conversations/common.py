@@ -124,7 +124,21 @@ def domain_error_reply(turn: Turn[ChatDeps], error: errors.DomainError) -> Reply
     return Reply(text, choices=menu(turn))
 
 
-def help_step(turn: Turn[ChatDeps], lead: str | None = None) -> Step:
+# Each language's button is named in that language, whatever the chat is in now.
+LANGUAGE_NAMES = {"en": "English", "ar": "عربي"}
+
+
+def language_choice(turn: Turn[ChatDeps]) -> Choice:
+    """The button that switches a client to the other language."""
+    other = "en" if turn.actor.language == "ar" else "ar"
+    return Choice.of(
+        LANGUAGE_NAMES[other], Action(Conv.ACCOUNT.value, AccountVerb.LANGUAGE.value, other)
+    )
+
+
+def help_step(
+    turn: Turn[ChatDeps], lead: str | None = None, *, offer_language: bool = False
+) -> Step:
     """Help with buttons: never a dead end."""
     if turn.actor.role == "client":
         body = turn.t(
@@ -137,4 +151,7 @@ def help_step(turn: Turn[ChatDeps], lead: str | None = None) -> Step:
             "('mon 10:00-18:00', 'off 2026-12-24')."
         )
     text = f"{turn.t(lead)}\n{body}" if lead else body
-    return Step.end(Reply(text, choices=menu(turn)))
+    choices = menu(turn)
+    if offer_language and turn.actor.role == "client":
+        choices = (*choices, language_choice(turn))
+    return Step.end(Reply(text, choices=choices))

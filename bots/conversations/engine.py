@@ -24,6 +24,20 @@ from domain.script import language_of_text
 
 # Commands that work whatever the conversation is doing.
 GLOBAL_COMMANDS = {"cancel": "cancel", "help": "help", "start": "start", "link": "link"}
+# A language named on its own is a switch to it, in either language's words.
+LANGUAGE_WORDS = {
+    "english": "language:en",
+    "in english": "language:en",
+    "انجليزي": "language:en",
+    "إنجليزي": "language:en",
+    "الإنجليزية": "language:en",
+    "الانجليزية": "language:en",
+    "arabic": "language:ar",
+    "in arabic": "language:ar",
+    "عربي": "language:ar",
+    "العربية": "language:ar",
+    "بالعربي": "language:ar",
+}
 # Whole typed phrases that mean a command even in the middle of a question (an email, a
 # name, a day): answering them as a wrong answer would leave the person stuck.
 TYPED_COMMANDS = {
@@ -40,6 +54,7 @@ TYPED_COMMANDS = {
     "القائمة": "menu",
     "my bookings": "mybookings",
     "حجوزاتي": "mybookings",
+    **LANGUAGE_WORDS,
 }
 FALLBACK_MESSAGES = {
     "unknown_command": "I don't know that command. Here is what I can do:",
@@ -115,6 +130,9 @@ async def interpret(turn: Turn[ChatDeps], text: str) -> Interpretation:
         reader.HOURS.match(text.strip().lower()) or reader.TIME_OFF.match(text.strip().lower())
     ):
         return Interpretation("intent:schedule")
+    switch = LANGUAGE_WORDS.get(" ".join(text.lower().split()).rstrip(".!?؟"))
+    if switch and turn.actor.role is Role.CLIENT:
+        return Interpretation(switch)
     intent = parse_intent(
         text,
         now=turn.now,

@@ -51,6 +51,7 @@ class AccountVerb(StrEnum):
     HELP = "help"
     MENU = "menu"
     RESTART = "restart"
+    LANGUAGE = "lang"
 
 
 ButtonVerb = BookingVerb | ManageVerb | ReaderVerb | AccountVerb

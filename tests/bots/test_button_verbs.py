@@ -16,7 +16,7 @@ WIRE: dict[type[StrEnum], set[str]] = {
     BookingVerb: {"start", "reader", "svc", "days", "day", "slot", "confirm"},
     ManageVerb: {"list", "show", "cancel", "cancel_yes", "move", "move_day", "move_to"},
     ReaderVerb: {"today", "upcoming", "summary", "hours", "done", "noshow"},
-    AccountVerb: {"help", "menu", "restart"},
+    AccountVerb: {"help", "menu", "restart", "lang"},
 }
 
 
