@@ -6,20 +6,18 @@ import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from pydantic import BaseModel, Field, model_validator
 
 from bots.engine import InboundEvent
 from bots.webchat import WebChatSessions
 from domain.enums import Channel
-from hub import api, booking_routes
+from hub import api, booking_routes, pages
 from hub.channels import ChannelHub, ChannelOptions
 from hub.dispatcher import DispatcherOptions, FlowDispatcher, start_dispatcher
 from hub.flow_worker import FlowWorkerProcess, WorkerState
@@ -28,7 +26,6 @@ from hub.runtime import Runtime, build_runtime
 from hub.secrets import secret_key_material
 from hub.settings import FlowsMode, Settings
 
-WEB = Path(__file__).with_name("web")
 SESSION_SHAPE = r"^[A-Za-z0-9_.-]{8,128}$"
 CHAT_TURNS = Counter("samia_chat_turns_total", "Chat turns handled", ["channel"])
 CHAT_LATENCY = Histogram("samia_chat_turn_seconds", "Time to answer one chat turn", ["channel"])
@@ -125,24 +122,7 @@ def create_app(
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    @app.get("/chat", response_class=HTMLResponse, include_in_schema=False)
-    async def chat_page() -> HTMLResponse:
-        return HTMLResponse(_page(title="Samia", greeting="", primary="#4b2a7b", accent="#d4a84b"))
-
-    @app.get("/r/{slug}", response_class=HTMLResponse, include_in_schema=False)
-    async def reader_page(slug: str, request: Request) -> HTMLResponse:
-        reader = await api.reader_by_slug(request.app.state.runtime, slug)
-        if reader is None:
-            raise HTTPException(404, "no such reader")
-        return HTMLResponse(
-            _page(
-                title=reader.brand,
-                greeting=reader.greeting or "",
-                primary=reader.brand_primary_color or "#4b2a7b",
-                accent=reader.brand_accent_color or "#d4a84b",
-                reader=reader.name,
-            )
-        )
+    app.include_router(pages.router())
 
     @app.post("/api/v1/chat")
     async def chat(body: ChatRequest, request: Request) -> dict[str, Any]:
@@ -183,21 +163,6 @@ def _flows_state(app: FastAPI) -> str:
     if dispatcher is not None:
         return (WorkerState.READY if dispatcher.ready.is_set() else WorkerState.STARTING).value
     return "off"
-
-
-_TEMPLATES = Environment(loader=FileSystemLoader(WEB), autoescape=select_autoescape(["html"]))
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
-
-
-def _page(*, title: str, greeting: str, primary: str, accent: str, reader: str = "") -> str:
-    """The chat page with the reader's branding; autoescaped, colours validated for CSS."""
-    return _TEMPLATES.get_template("chat.html").render(
-        title=title,
-        greeting=greeting,
-        primary=primary if _COLOUR.match(primary) else "#4b2a7b",
-        accent=accent if _COLOUR.match(accent) else "#d4a84b",
-        reader=reader,
-    )
 
 
 __all__ = ("create_app",)

@@ -19,6 +19,7 @@ from bots.language.catalog import (
     SUPPORTED_LANGUAGES,
     Translator,
     negotiate_language,
+    page_language,
     translator,
 )
 from bots.language.enums import DayPeriod, IntentKind
@@ -53,6 +54,7 @@ __all__ = (
     "format_zone",
     "is_rtl",
     "negotiate_language",
+    "page_language",
     "parse_intent",
     "translator",
     "warm_up",

@@ -43,6 +43,21 @@ def _language_tags(candidate: str | None) -> list[str]:
     return [tag for _, _, tag in sorted(weighted)]
 
 
+def page_language(home_languages: Sequence[str], accept_language: str | None) -> str:
+    """A reader's page opens in the reader's first language unless the browser asks otherwise.
+
+    "Otherwise" means the browser names another supported language and not the reader's:
+    a visitor whose browser lists the reader's language anywhere reads it.
+    """
+    home = negotiate_language(list(home_languages[:1]))
+    asked = [
+        tag.split("-")[0]
+        for tag in _language_tags(accept_language)
+        if tag.split("-")[0] in SUPPORTED_LANGUAGES
+    ]
+    return home if not asked or home in asked else asked[0]
+
+
 def negotiate_language(candidates: Sequence[str | None]) -> str:
     """The first supported language among candidates (best first), else English.
 
