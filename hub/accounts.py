@@ -8,15 +8,12 @@ Built here, in the composition root, so flows only see the domain's `AccountsRes
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
 from pydantic import SecretStr, ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from connectors.calendar.local import LocalCalendar
 from connectors.meetings.local import RoomLinkMeetings
@@ -26,10 +23,9 @@ from domain.errors import AuthExpired
 from domain.models import Reader
 from domain.ports.accounts import ReaderAccounts
 from domain.ports.calendar import CalendarConnector
+from domain.ports.credentials import CredentialVault, StoredCredential
 from domain.ports.meetings import MeetingConnector
 from hub.settings import Settings
-from storage.crypto import CredentialCipher, CredentialDecryptError
-from storage.repositories.integrations import SqlIntegrationAccounts
 
 _CREDENTIALS_TTL = 60.0  # seconds a reader's stored accounts are trusted before re-reading
 Closer = Callable[[], Awaitable[None]]
@@ -42,21 +38,19 @@ class ProviderAccounts:
         self,
         settings: Settings,
         *,
-        sessions: async_sessionmaker[AsyncSession],
-        cipher: CredentialCipher | None,
+        vault: CredentialVault,
         google_token_uri: str | None = None,
     ) -> None:
         """Platform connectors are built now (no network); per-reader ones on first use."""
         self._settings = settings
-        self._sessions = sessions
-        self._cipher = cipher
+        self._vault = vault
         self._google_token_uri = google_token_uri
         self._local_calendar = LocalCalendar()
         self._rooms = RoomLinkMeetings()
         self._platform_calendar: CalendarConnector | None = None
         self._platform_meetings: MeetingConnector | None = None
         self._own: dict[tuple[Provider, str], Any] = {}
-        self._stored: dict[UUID, tuple[float, dict[Provider, bytes]]] = {}
+        self._stored: dict[UUID, tuple[float, dict[Provider, StoredCredential]]] = {}
         self.closers: list[Closer] = []
         if settings.google is not None:
             from connectors.calendar.google import GoogleCalendar
@@ -90,10 +84,12 @@ class ProviderAccounts:
         for close in self.closers:
             await close()
 
-    def _calendar(self, reader: Reader, own: bytes | None) -> tuple[CalendarConnector, str]:
+    def _calendar(
+        self, reader: Reader, own: StoredCredential | None
+    ) -> tuple[CalendarConnector, str]:
         """A reader's own Google account uses their primary calendar; the platform's, theirs."""
         if own is not None:
-            info = self._decrypt(own, "google")
+            info = _usable(own)
             calendar_id = str(info.pop("calendar_id", "primary"))
             connector = self._cached(Provider.GOOGLE, own, lambda: self._own_google(info))
             return connector, calendar_id
@@ -102,10 +98,12 @@ class ProviderAccounts:
             return self._platform_calendar, reader.email or "primary"
         return self._local_calendar, reader.slug
 
-    def _meetings(self, reader: Reader, own: bytes | None) -> tuple[MeetingConnector | None, str]:
+    def _meetings(
+        self, reader: Reader, own: StoredCredential | None
+    ) -> tuple[MeetingConnector | None, str]:
         """Own Zoom app hosts as "me"; the platform's as the reader's address; else their room."""
         if own is not None:
-            info = self._decrypt(own, "zoom")
+            info = _usable(own)
             return self._cached(Provider.ZOOM, own, lambda: self._own_zoom(info)), "me"
         if self._platform_meetings is not None:
             return self._platform_meetings, reader.email or "me"
@@ -141,35 +139,29 @@ class ProviderAccounts:
         self.closers.append(connector.aclose)
         return connector
 
-    def _cached(self, provider: Provider, blob: bytes, build: Callable[[], Any]) -> Any:
+    def _cached(self, provider: Provider, own: StoredCredential, build: Callable[[], Any]) -> Any:
         """One connector per stored credential (a reconnect stores new ciphertext)."""
-        key = (provider, hashlib.sha256(blob).hexdigest())
+        key = (provider, own.fingerprint)
         if key not in self._own:
             self._own[key] = build()
         return self._own[key]
 
-    def _decrypt(self, blob: bytes, provider: str) -> dict[str, Any]:
-        """Unreadable or malformed credentials mean the reader must connect again."""
-        if self._cipher is None:
-            raise AuthExpired("no key to read stored credentials", provider=provider)
-        try:
-            info = json.loads(self._cipher.decrypt(blob))
-        except (CredentialDecryptError, ValueError):
-            raise AuthExpired("stored credentials cannot be read", provider=provider) from None
-        if not isinstance(info, dict):
-            raise AuthExpired("stored credentials are malformed", provider=provider)
-        return info
-
-    async def _stored_accounts(self, reader_id: UUID) -> dict[Provider, bytes]:
+    async def _stored_accounts(self, reader_id: UUID) -> dict[Provider, StoredCredential]:
         """The reader's stored accounts, re-read at most once a minute."""
         now = time.monotonic()
         cached = self._stored.get(reader_id)
         if cached is not None and now - cached[0] < _CREDENTIALS_TTL:
             return cached[1]
-        async with self._sessions() as session:
-            found = await SqlIntegrationAccounts(session).for_reader(reader_id)
+        found = await self._vault.for_reader(reader_id)
         self._stored[reader_id] = (now, found)
         return found
+
+
+def _usable(own: StoredCredential) -> dict[str, Any]:
+    """Unreadable or malformed credentials mean the reader must connect again."""
+    if own.info is None:
+        raise AuthExpired(own.problem or "stored credentials cannot be read", provider=own.provider)
+    return dict(own.info)
 
 
 def _provider(connector: object) -> str:

@@ -80,11 +80,11 @@ def deps_on(
     """Flow dependencies on a database someone else owns (the hub's runtime)."""
     from hub.accounts import ProviderAccounts
     from hub.secrets import credential_cipher
+    from storage.credentials import SqlCredentialVault
     from storage.db import session_factory
 
-    accounts = ProviderAccounts(
-        settings, sessions=session_factory(database.engine), cipher=credential_cipher(settings)
-    )
+    vault = SqlCredentialVault(session_factory(database.engine), credential_cipher(settings))
+    accounts = ProviderAccounts(settings, vault=vault)
     return FlowDeps(
         uows=database.uows,
         clock=clock,

@@ -19,6 +19,7 @@ from domain.ports.meetings import MeetingRequest
 from hub.accounts import ProviderAccounts
 from hub.secrets import credential_cipher
 from hub.settings import Settings, load_settings
+from storage.credentials import SqlCredentialVault
 from storage.db import session_factory
 from storage.repositories.integrations import SqlIntegrationAccounts
 from storage.uow import Database
@@ -48,8 +49,7 @@ class Setup:
         self.cipher = credential_cipher(settings)
         self.accounts = ProviderAccounts(
             settings,
-            sessions=session_factory(database.engine),
-            cipher=self.cipher,
+            vault=SqlCredentialVault(session_factory(database.engine), self.cipher),
             google_token_uri=google_token_uri,
         )
 
