@@ -17,7 +17,7 @@ import contextlib
 import json
 import logging
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -74,6 +74,11 @@ class Incoming:
     event_id: str
     payload: dict[str, Any]
     order_key: str  # deliveries with the same key are processed one at a time, in order
+
+
+# How a channel adapter hands webhook deliveries to the pipeline: (provider, items) -> one
+# "is it new" flag per item. Defined once; every adapter's route takes it.
+Accept = Callable[[str, Sequence[Incoming]], Awaitable[list[bool]]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from bots.engine import EventKind
-from bots.inbound import TurnRunner
+from bots.inbound import Accept, TurnRunner
 from bots.meta import webhook
 from bots.meta.graph import GraphClient
 from bots.meta.sender import MetaSender
@@ -23,9 +23,7 @@ class MetaAdapter:
 
     provider = webhook.PROVIDER
 
-    def __init__(
-        self, settings: MetaSettings, *, limits: ChannelLimits, accept: webhook.Accept
-    ) -> None:
+    def __init__(self, settings: MetaSettings, *, limits: ChannelLimits, accept: Accept) -> None:
         """Build the Graph client; nothing is called until a message is sent."""
         self.settings = settings
         self.graph = GraphClient(

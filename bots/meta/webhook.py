@@ -11,14 +11,13 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from bots.engine import EventKind, InboundEvent
-from bots.inbound import Incoming
+from bots.inbound import Accept, Incoming
 from bots.meta.settings import MetaSettings
 from bots.outbound import SendContext
 from domain.enums import Channel
@@ -28,7 +27,6 @@ log = logging.getLogger(__name__)
 PROVIDER = "meta"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 OBJECTS = {"page": Channel.MESSENGER, "instagram": Channel.INSTAGRAM}
-Accept = Callable[[str, Sequence[Incoming]], Awaitable[list[bool]]]
 
 
 def router(*, settings: MetaSettings, accept: Accept) -> APIRouter:

@@ -15,7 +15,6 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
@@ -27,7 +26,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.inbound import Incoming, TurnRunner
+from bots.inbound import Accept, TurnRunner
 from bots.pacing import ChannelLimits
 from bots.slack import events
 from bots.slack.profiles import SlackProfiles
@@ -39,7 +38,6 @@ log = logging.getLogger(__name__)
 PROVIDER = events.PROVIDER
 TIMESTAMP_HEADER, SIGNATURE_HEADER = "X-Slack-Request-Timestamp", "X-Slack-Signature"
 REPLAY_WINDOW = 5 * 60  # seconds, as Slack and Bolt use
-Accept = Callable[[str, Sequence[Incoming]], Awaitable[list[bool]]]
 
 
 class SlackAdapter:

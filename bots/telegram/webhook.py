@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Awaitable, Callable, Sequence
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import SecretStr
 
-from bots.inbound import Incoming
+from bots.inbound import Accept
 from bots.telegram.app import PROVIDER, incoming
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-Accept = Callable[[str, Sequence[Incoming]], Awaitable[list[bool]]]
 
 
 def router(*, secret: SecretStr, accept: Accept) -> APIRouter:
