@@ -83,10 +83,12 @@ def create_app(
         dispatcher: FlowDispatcher | None = None
         worker: FlowWorkerProcess | None = None
         try:
-            await channels.start(app.state.runtime)
+            started = await channels.start(app.state.runtime)
             mode = settings.flows if owned else FlowsMode.OFF
             if mode is FlowsMode.INLINE or flows is not None:
-                dispatcher = await start_dispatcher(settings, app.state.runtime, flows)
+                dispatcher = await start_dispatcher(
+                    settings, app.state.runtime, started.notifier, flows
+                )
             elif mode is FlowsMode.WORKER:
                 worker = FlowWorkerProcess(settings)
                 await worker.start()

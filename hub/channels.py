@@ -41,6 +41,14 @@ class ChannelOptions:
     notice_sweep_every: float = 300.0
 
 
+@dataclass(frozen=True)
+class Channels:
+    """What the started channels give the rest of the hub: the notifier and the senders."""
+
+    notifier: OutboundNotifier
+    senders: SenderRegistry
+
+
 class ChannelHub:
     """Every configured chat platform, wired to the one engine."""
 
@@ -99,7 +107,7 @@ class ChannelHub:
             raise HTTPException(503, "starting up")
         return await self.pipeline.accept(provider, items)
 
-    async def start(self, runtime: Runtime) -> None:
+    async def start(self, runtime: Runtime) -> Channels:
         """Senders, delivery, notifier and the background pool, on the runtime's database."""
         uow, clock = runtime.database.uows, runtime.clock
         self._inbox = WebchatInbox(uows=uow, clock=clock)
@@ -134,7 +142,7 @@ class ChannelHub:
         )
         await self.pipeline.start()
         self._sweeper = asyncio.create_task(self._sweep_notices(), name="notice-sweep")
-        runtime.extras.update(senders=registry, notifier=self.notifier, channels=self)
+        return Channels(notifier=self.notifier, senders=registry)
 
     async def stop(self) -> None:
         """Drain the pool briefly, then close every session."""

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import anyio.to_thread
 from prometheus_client import Counter, Histogram
@@ -150,20 +150,15 @@ class FlowDispatcher:
 
 
 async def start_dispatcher(
-    settings: Settings, runtime: Runtime, options: DispatcherOptions | None = None
+    settings: Settings,
+    runtime: Runtime,
+    notifier: Notifier,
+    options: DispatcherOptions | None = None,
 ) -> FlowDispatcher:
-    """Flows on the runtime's database, clock and notifier (the channels' one when started)."""
+    """Flows on the runtime's database and clock, telling people through the channels' notifier."""
     from hub.flow_deps import deps_on
 
-    notifier = runtime.extras.get("notifier")
-    if notifier is None:
-        raise RuntimeError("start the channels before the flows: they need the notifier")
-    deps = deps_on(
-        settings,
-        database=runtime.database,
-        clock=runtime.clock,
-        notifier=cast("Notifier", notifier),
-    )
+    deps = deps_on(settings, database=runtime.database, clock=runtime.clock, notifier=notifier)
     options = options or DispatcherOptions()
     dispatcher = FlowDispatcher(deps, var_dir=settings.var_dir, options=options)
     await dispatcher.start()

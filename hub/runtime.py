@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bots.conversations.deps import ChatDeps
@@ -26,7 +26,6 @@ class Runtime:
     clock: Clock
     deps: ChatDeps
     engine: Engine[ChatDeps]
-    extras: dict[str, object] = field(default_factory=dict)
 
     async def refresh_reader_names(self) -> None:
         """Names the free-text parser recognises ('with Samia')."""

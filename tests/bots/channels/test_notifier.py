@@ -43,7 +43,6 @@ async def confirmed_booking(hub: Hub, client_id: UUID) -> Booking:
 
 def notifier(hub: Hub) -> OutboundNotifier:
     assert hub.channels.notifier is not None
-    assert hub.runtime.extras["notifier"] is hub.channels.notifier
     return hub.channels.notifier
 
 
