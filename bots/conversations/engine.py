@@ -16,6 +16,7 @@ from bots.engine import (
     Reply,
     Step,
     Turn,
+    typed_phrase,
 )
 from bots.language import negotiate_language, parse_intent, translator
 from domain import identity
@@ -130,7 +131,8 @@ async def interpret(turn: Turn[ChatDeps], text: str) -> Interpretation:
         reader.HOURS.match(text.strip().lower()) or reader.TIME_OFF.match(text.strip().lower())
     ):
         return Interpretation("intent:schedule")
-    switch = LANGUAGE_WORDS.get(" ".join(text.lower().split()).rstrip(".!?؟"))
+    # Typed alone a language name is a switch at the top level too, not only mid-question.
+    switch = LANGUAGE_WORDS.get(typed_phrase(text))
     if switch and turn.actor.role is Role.CLIENT:
         return Interpretation(switch)
     intent = parse_intent(

@@ -4,7 +4,7 @@ from bots.engine.actions import Action, InvalidAction
 from bots.engine.conversation import END, Actor, Conversation, Step, StepHandler, Translator, Turn
 from bots.engine.events import EventKind, InboundEvent
 from bots.engine.replies import Choice, Reply
-from bots.engine.runner import Engine, IdentityResolver, Interpretation
+from bots.engine.runner import Engine, IdentityResolver, Interpretation, typed_phrase
 from bots.engine.store import (
     ConversationStore,
     MemoryConversationStore,
@@ -33,4 +33,5 @@ __all__ = (
     "StoredConversation",
     "Translator",
     "Turn",
+    "typed_phrase",
 )

@@ -88,7 +88,7 @@ class Engine(Generic[DepsT]):
         self._interpret = interpret
         self._fallback = fallback
         self._global_entries = dict(global_entries or {})
-        self._typed_commands = {_phrase(k): v for k, v in (typed_commands or {}).items()}
+        self._typed_commands = {typed_phrase(k): v for k, v in (typed_commands or {}).items()}
         # One lock per conversation key: events of one chat run one at a time, in order.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -151,7 +151,7 @@ class Engine(Generic[DepsT]):
             return None, await self._fallback(turn, "unknown_command")
         current = self._conversations.get(stored.conversation or "")
         state_handler = current.states.get(stored.state or "") if current else None
-        typed = self._typed_commands.get(_phrase(event.text or ""))
+        typed = self._typed_commands.get(typed_phrase(event.text or ""))
         found = self._entry(typed, turn) if current and typed else None
         if found:
             return found[0], await found[1](turn, event)
@@ -197,6 +197,6 @@ class Engine(Generic[DepsT]):
         stored.expires_at = now + timeout if timeout else stored.expires_at
 
 
-def _phrase(text: str) -> str:
+def typed_phrase(text: str) -> str:
     """A typed phrase as the command table holds it: lower case, single spaces, no end mark."""
     return " ".join(text.lower().split()).rstrip(".!?؟")
