@@ -11,6 +11,14 @@ class VendorSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+class SmtpSettings(VendorSettings):
+    """An SMTP server URL (`smtp://user:pass@host:587` with STARTTLS, `smtps://` for TLS)."""
+
+    url: SecretStr
+    sender: str = "Samia <no-reply@localhost>"
+    timeout_seconds: float = 15.0
+
+
 class GoogleSettings(VendorSettings):
     """Service-account or authorized-user credentials file for Google Calendar."""
 

@@ -187,6 +187,12 @@ class OutboxKind(StrEnum):
     MESSAGE = "message"
 
 
+class EmailKind(StrEnum):
+    """What an email is for; the local outbox and the logs show it."""
+
+    LOGIN_CODE = "login_code"
+
+
 class OutboxStatus(StrEnum):
     """Progress of one outbox row."""
 

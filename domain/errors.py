@@ -64,6 +64,24 @@ class ConcurrentUpdate(DomainError):
     code = "concurrent_update"
 
 
+class TooManyAttempts(DomainError):
+    """A limit on tries or sends was reached; `retry_at` says when trying again may work."""
+
+    code = "too_many_attempts"
+
+
+class WrongCode(DomainError):
+    """A one-time code did not match; `tries_left` says how many more are allowed."""
+
+    code = "wrong_code"
+
+
+class CodeExpired(DomainError):
+    """No one-time code is waiting (never sent, used, or past its expiry)."""
+
+    code = "code_expired"
+
+
 class ConnectorError(Exception):
     """A call to an external system failed."""
 

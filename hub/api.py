@@ -1,8 +1,9 @@
-"""REST API under /api/v1: readers (public) and bookings (admin bearer token)."""
+"""REST API under /api/v1: readers (public), bookings (admin bearer token); `/outbox`."""
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from pydantic import BaseModel
 
 from domain.booking.queries import list_readers
-from domain.enums import BookingStatus
+from domain.enums import BookingStatus, EmailKind
 from domain.models import Reader
 from hub.runtime import Runtime
 from hub.settings import Settings
@@ -45,9 +46,8 @@ async def reader_by_slug(runtime: Runtime, slug: str) -> Reader | None:
         return await uow.readers.get_by_slug(slug)
 
 
-def router(settings: Settings) -> APIRouter:
-    """The /api/v1 routes; admin ones refuse everything when no admin token is set."""
-    api = APIRouter()
+def admin_guard(settings: Settings) -> Callable[..., None]:
+    """A dependency that lets only the admin bearer token through (none set: nobody)."""
 
     def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
         expected = settings.admin_token.get_secret_value() if settings.admin_token else ""
@@ -58,6 +58,50 @@ def router(settings: Settings) -> APIRouter:
             raise HTTPException(
                 401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"}
             )
+
+    return require_admin
+
+
+class HeldEmailOut(BaseModel):
+    """An email the local outbox holds (the built-in provider), as the admin reads it."""
+
+    to: str
+    subject: str
+    text: str
+    kind: EmailKind
+    created_at: datetime
+
+
+def outbox_router(settings: Settings) -> APIRouter:
+    """`GET /outbox`: what the built-in email provider holds, newest first (admin only)."""
+    outbox = APIRouter()
+
+    @outbox.get(
+        "/outbox",
+        response_model=list[HeldEmailOut],
+        dependencies=[Depends(admin_guard(settings))],
+    )
+    async def held_emails(
+        request: Request,
+        to: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    ) -> list[HeldEmailOut]:
+        runtime: Runtime = request.app.state.runtime
+        held = await runtime.mailbox.recent(limit=limit, to=to)
+        return [
+            HeldEmailOut(
+                to=e.to, subject=e.subject, text=e.text, kind=e.kind, created_at=e.created_at
+            )
+            for e in held
+        ]
+
+    return outbox
+
+
+def router(settings: Settings) -> APIRouter:
+    """The /api/v1 routes; admin ones refuse everything when no admin token is set."""
+    api = APIRouter()
+    require_admin = admin_guard(settings)
 
     @api.get("/readers", response_model=list[ReaderOut])
     async def readers(request: Request) -> list[ReaderOut]:

@@ -153,6 +153,7 @@ def create_app(
         return {"replies": await channels.inbox.take(issued_session(session))}
 
     app.include_router(api.router(settings), prefix="/api/v1")
+    app.include_router(api.outbox_router(settings))
     return app
 
 

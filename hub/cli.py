@@ -286,6 +286,20 @@ def clients_add(
     console.print(f"added client {client.email}")
 
 
+@app.command()
+def outbox(
+    to: Annotated[str | None, typer.Option(help="Only emails to this address.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 20,
+    full: Annotated[bool, typer.Option(help="Print each email's whole text.")] = False,
+) -> None:
+    """Emails held instead of sent (no SAMIA_SMTP_URL): sign-in codes, newest first."""
+    from hub import outbox_cli
+
+    settings = _settings()
+    _require_schema(settings)
+    outbox_cli.show(settings, to=to, limit=limit, full=full)
+
+
 flows_app = typer.Typer(help="Run the Prefect flows behind bookings.", no_args_is_help=True)
 app.add_typer(flows_app, name="flows")
 

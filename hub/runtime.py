@@ -9,11 +9,14 @@ from bots.conversations.deps import ChatDeps
 from bots.conversations.engine import build_engine
 from bots.engine import Engine
 from bots.language import warm_up
+from connectors.email.smtp import SmtpMailer
 from domain.booking.queries import list_readers
 from domain.clock import Clock, SystemClock
+from domain.ports.email import Mailer
 from hub.settings import Settings
 from storage.conversation_store import SqlConversationStore
 from storage.db import WriterRole, write_gate
+from storage.mailbox import SqlMailbox
 from storage.uow import Database
 
 
@@ -26,6 +29,8 @@ class Runtime:
     clock: Clock
     deps: ChatDeps
     engine: Engine[ChatDeps]
+    # The local outbox: what the built-in email provider holds (`samia outbox`, `/outbox`).
+    mailbox: SqlMailbox
 
     async def refresh_reader_names(self) -> None:
         """Names the free-text parser recognises ('with Samia')."""
@@ -43,8 +48,10 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
     database = Database.from_url(
         settings.database_url, clock=clock, writer_role=WriterRole.FOREGROUND
     )
+    mailbox = SqlMailbox(database.uows, clock)
     deps = ChatDeps(
         uows=database.uows,
+        mailer=build_mailer(settings, mailbox),
         clock=clock,
         hold_for=timedelta(minutes=settings.hold_minutes),
         brand="Samia",
@@ -52,7 +59,14 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         public_url=settings.public_url,
     )
     store = SqlConversationStore(database.engine, gate=write_gate(database.engine))
-    runtime = Runtime(settings, database, clock, deps, build_engine(deps=deps, store=store))
+    runtime = Runtime(
+        settings, database, clock, deps, build_engine(deps=deps, store=store), mailbox
+    )
     await runtime.refresh_reader_names()
     warm_up()  # load date-parsing data now, not during the first client's message
     return runtime
+
+
+def build_mailer(settings: Settings, mailbox: SqlMailbox) -> Mailer:
+    """SMTP when SAMIA_SMTP_URL is set, else the local outbox (the demo, a laptop)."""
+    return SmtpMailer(settings.smtp) if settings.smtp is not None else mailbox

@@ -18,6 +18,7 @@ from connectors.settings import (
     GoogleSettings,
     MailchimpSettings,
     ShopifySettings,
+    SmtpSettings,
     XSettings,
     ZoomSettings,
 )
@@ -100,6 +101,7 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
         },
         {"api_version": "shopify_api_version", "api_url": "shopify_api_url"},
     ),
+    ProviderSpec("smtp", SmtpSettings, {"url": "smtp_url"}, {"sender": "email_from"}),
     ProviderSpec(
         "x",
         XSettings,
@@ -186,6 +188,9 @@ class Settings(BaseSettings):
     shopify_api_version: str = "2025-07"
     shopify_api_url: str | None = None
 
+    smtp_url: SecretStr | None = None
+    email_from: str | None = None
+
     x_bearer_token: SecretStr | None = None
     x_consumer_key: SecretStr | None = None
     x_consumer_secret: SecretStr | None = None
@@ -230,6 +235,11 @@ class Settings(BaseSettings):
             }
             models[spec.name] = spec.model(**values)
         return models
+
+    @property
+    def smtp(self) -> SmtpSettings | None:
+        """SMTP settings when email should really leave (else the local outbox holds it)."""
+        return self.provider("smtp")  # type: ignore[no-any-return]
 
     @property
     def telegram(self) -> TelegramSettings | None:

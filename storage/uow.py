@@ -15,6 +15,7 @@ from domain.ports.links import (
     ExternalRefRepository,
     ReadingSessionRepository,
 )
+from domain.ports.login import LoginCodeRepository
 from domain.ports.storage import (
     AvailabilityRepository,
     BookingRepository,
@@ -41,6 +42,7 @@ from storage.repositories._common import overlap_as_slot_unavailable
 from storage.repositories.calendar_busy import SqlCalendarBusyRepository
 from storage.repositories.external_refs import SqlExternalRefRepository
 from storage.repositories.inbound import SqlInboundRepository
+from storage.repositories.login_codes import SqlLoginCodeRepository
 from storage.repositories.reading_sessions import SqlReadingSessionRepository
 
 
@@ -78,6 +80,7 @@ class SqlUnitOfWork:
         self.external_refs: ExternalRefRepository = SqlExternalRefRepository(self._session)
         self.calendar_busy: CalendarBusyRepository = SqlCalendarBusyRepository(self._session)
         self.reading_sessions: ReadingSessionRepository = SqlReadingSessionRepository(self._session)
+        self.login_codes: LoginCodeRepository = SqlLoginCodeRepository(self._session)
 
     @property
     def session(self) -> AsyncSession:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from enum import StrEnum
 
-from bots.conversations.common import Conv, help_step, menu, reader_menu
+from bots.conversations import email_login
+from bots.conversations.common import Conv, client_menu, help_step, menu, reader_menu
 from bots.conversations.deps import ChatDeps
 from bots.conversations.verbs import AccountVerb as Verb
 from bots.engine import Conversation, InboundEvent, Reply, Step, Turn
@@ -15,6 +17,13 @@ from domain.enums import Role
 from domain.preferences import CHOOSABLE_LANGUAGES, choose_language
 
 ALL_ROLES = frozenset({Role.CLIENT, Role.READER, Role.ADMIN})
+
+
+class State(StrEnum):
+    """Where an account conversation stands."""
+
+    ASK_EMAIL = "ask_email"
+    ASK_CODE = "ask_code"
 
 
 async def welcome(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
@@ -56,6 +65,33 @@ async def _choose(turn: Turn[ChatDeps], event: InboundEvent, chosen: str) -> Ste
     turn.actor = replace(turn.actor, language=chosen)
     turn.translator = translator(chosen)
     return Step.end(Reply(turn.t("Language set to English."), choices=menu(turn)))
+
+
+async def ask_email(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """ "my email" on any channel: give an email, or sign in as the client who has it."""
+    if turn.actor.role is not Role.CLIENT:
+        return help_step(turn)
+    text = turn.t("What's your email? If you have booked with us before, we'll send you a code.")
+    return Step.to(State.ASK_EMAIL, Reply(text))
+
+
+async def on_email(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """The email given after "my email"."""
+    return await email_login.take_email(turn, event, code_state=State.ASK_CODE, then=_email_settled)
+
+
+async def on_code(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """The emailed code after "my email"."""
+    return await email_login.take_code(
+        turn, event, email_state=State.ASK_EMAIL, code_state=State.ASK_CODE, then=_email_settled
+    )
+
+
+async def _email_settled(turn: Turn[ChatDeps]) -> Step:
+    """Saved or signed in: say where confirmations go, and what else there is to do."""
+    email = turn.ctx.pop("login_email", None) or (turn.event.text or "").strip().lower()
+    text = turn.t("Thanks! We'll send your confirmations to {email}.", email=email)
+    return Step.end(Reply(text, choices=client_menu(turn)))
 
 
 async def start_over(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
@@ -106,7 +142,9 @@ CONVERSATION: Conversation[ChatDeps] = Conversation(
         "intent:link": link,
         "language:en": switch_to_english,
         "language:ar": switch_to_arabic,
+        "email": ask_email,
     },
+    states={State.ASK_EMAIL: on_email, State.ASK_CODE: on_code},
     actions={
         Verb.HELP: show_help,
         Verb.MENU: welcome,

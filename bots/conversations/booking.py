@@ -9,7 +9,8 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from bots.conversations import booking_views as views
-from bots.conversations.common import EMAIL, Conv, client_menu, domain_error_reply
+from bots.conversations import email_login
+from bots.conversations.common import Conv, client_menu, domain_error_reply
 from bots.conversations.deps import ChatDeps
 from bots.conversations.verbs import BookingVerb as Verb
 from bots.engine import Conversation, InboundEvent, Reply, Step, Turn
@@ -26,6 +27,7 @@ class State(StrEnum):
     PICK_DAY = "pick_day"
     ASK_NAME = "ask_name"
     ASK_EMAIL = "ask_email"
+    ASK_CODE = "ask_code"
     CONFIRM = "confirm"
 
 
@@ -167,19 +169,21 @@ async def on_name(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 
 
 async def on_email(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
-    """Store the client's email, refusing what is not one."""
-    email = (event.text or "").strip()
-    if not EMAIL.match(email):
-        return Step.stay(
-            Reply(turn.t("That doesn't look like an email address. Please try again."))
-        )
-    try:
-        await identity.update_client_contact(
-            uow=turn.deps.uows(), client_id=turn.actor.person_id, email=email
-        )
-    except errors.InvalidRequest:
-        return Step.stay(Reply(turn.t("That email is already used by another account.")))
-    return await _contact_or_confirm(turn)
+    """A new email is saved; a returning client's gets a code to prove it."""
+    return await email_login.take_email(
+        turn, event, code_state=State.ASK_CODE, then=_contact_or_confirm
+    )
+
+
+async def on_code(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """The emailed code: this chat becomes the returning client's, and the hold with it."""
+    return await email_login.take_code(
+        turn,
+        event,
+        email_state=State.ASK_EMAIL,
+        code_state=State.ASK_CODE,
+        then=_contact_or_confirm,
+    )
 
 
 async def on_confirm(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
@@ -223,6 +227,7 @@ CONVERSATION: Conversation[ChatDeps] = Conversation(
         State.PICK_DAY: on_day_text,
         State.ASK_NAME: on_name,
         State.ASK_EMAIL: on_email,
+        State.ASK_CODE: on_code,
         State.CONFIRM: on_confirm_text,
     },
     actions={

@@ -12,6 +12,7 @@ from domain.booking import queries
 from domain.clock import Clock
 from domain.errors import NotFound
 from domain.models import Booking, Reader, Service
+from domain.ports.email import Mailer
 from domain.ports.storage import UnitOfWorkFactory
 
 
@@ -25,6 +26,8 @@ class ChatDeps:
     brand: str = "Samia"
     default_timezone: str = "UTC"
     public_url: str = "http://127.0.0.1:8000"
+    # Sign-in codes; None only where no email can leave (then a known email cannot sign in).
+    mailer: Mailer | None = None
     reader_names: list[str] = field(default_factory=list)
     catalog: TtlCache[Any, Any] = field(default_factory=lambda: TtlCache(ttl=30.0))
     actors: TtlCache[str, Any] = field(default_factory=lambda: TtlCache(ttl=15.0))

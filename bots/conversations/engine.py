@@ -57,6 +57,17 @@ TYPED_COMMANDS = {
     "حجوزاتي": "mybookings",
     **LANGUAGE_WORDS,
 }
+# Typed alone at the top level, these ask for the email (to save it, or to sign in with it).
+EMAIL_WORDS = {
+    "my email": "email",
+    "email": "email",
+    "sign in": "email",
+    "log in": "email",
+    "login": "email",
+    "بريدي": "email",
+    "بريدي الإلكتروني": "email",
+    "تسجيل الدخول": "email",
+}
 FALLBACK_MESSAGES = {
     "unknown_command": "I don't know that command. Here is what I can do:",
     "not_understood": "I didn't understand that. Here is what I can do:",
@@ -132,7 +143,8 @@ async def interpret(turn: Turn[ChatDeps], text: str) -> Interpretation:
     ):
         return Interpretation("intent:schedule")
     # Typed alone a language name is a switch at the top level too, not only mid-question.
-    switch = LANGUAGE_WORDS.get(typed_phrase(text))
+    phrase = typed_phrase(text)
+    switch = LANGUAGE_WORDS.get(phrase) or EMAIL_WORDS.get(phrase)
     if switch and turn.actor.role is Role.CLIENT:
         return Interpretation(switch)
     intent = parse_intent(

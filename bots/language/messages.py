@@ -17,6 +17,7 @@ class Msg(StrEnum):
         "- My bookings: see your upcoming readings\n"
         "- Reschedule a booking\n"
         "- Cancel a booking\n"
+        "- My email: continue with the account you booked with before\n"
         "- Help: show this list again"
     )
     WELCOME_READER = "Hello {name}! What would you like to see?"
@@ -101,7 +102,31 @@ class Msg(StrEnum):
     ASK_NAME = "What's your name?"
     ASK_EMAIL = "What's your email? We send your confirmation there."
     BAD_EMAIL = "That doesn't look like an email address. Please try again."
-    EMAIL_TAKEN = "That email is already used by another account."
+    ASK_EMAIL_TO_SIGN_IN = (
+        "What's your email? If you have booked with us before, we'll send you a code."
+    )
+    EMAIL_SAVED = "Thanks! We'll send your confirmations to {email}."
+
+    # Signing in with an emailed code (a returning client on a new chat).
+    CODE_SENT = (
+        "That email already has an account. We sent a 6-digit code to {email}: "
+        "type it here to continue as that account."
+    )
+    ASK_CODE_AGAIN = "Please type the 6-digit code we sent to {email}, or another email."
+    WRONG_CODE = "That code is not right. Tries left: {tries}."
+    CODE_EXPIRED = "That code has expired. Type your email again for a new one."
+    TOO_MANY_CODES = "Too many codes for that email. Please try again in {minutes} minutes."
+    TOO_MANY_WRONG_CODES = (
+        "Too many wrong codes. Please wait {minutes} minutes, then type your email for a new code."
+    )
+    CODE_NOT_SENT = "We couldn't send the code just now. Please try again in a minute."
+    SIGNED_IN = "Signed in. Welcome back, {name}!"
+    CODE_EMAIL_SUBJECT = "Your {brand} sign-in code: {code}"
+    CODE_EMAIL_BODY = (
+        "Your code is {code}. It works for 10 minutes.\n\n"
+        "Someone (we hope you) asked to continue as you in a new {brand} chat. "
+        "If it was not you, ignore this email: nothing changes without the code."
+    )
 
     # Dates.
     BAD_DATE = "I couldn't read that date. Try 'tomorrow at 5pm' or pick a day:"

@@ -92,6 +92,18 @@ class BookingRepository(Protocol):
         """
         ...
 
+    async def move_to_client(self, from_client_id: UUID, to_client_id: UUID) -> int:
+        """Give every booking of one client to another (two records of one person).
+
+        Args:
+            from_client_id: The client whose bookings move.
+            to_client_id: The client who gets them.
+
+        Returns:
+            How many bookings moved.
+        """
+        ...
+
     async def for_reader(
         self, reader_id: UUID, window: TimeWindow, *, statuses: Sequence[BookingStatus]
     ) -> list[Booking]:

@@ -69,6 +69,17 @@ class ClientRepository(Protocol):
 class IdentityRepository(Protocol):
     """Chat accounts and one-time link codes."""
 
+    async def get(self, identity_id: UUID) -> Identity | None:
+        """One chat account by our id.
+
+        Args:
+            identity_id: Our id.
+
+        Returns:
+            The identity, or None.
+        """
+        ...
+
     async def find(
         self, channel: Channel, workspace: str, external_user_id: str
     ) -> Identity | None:

@@ -17,6 +17,7 @@ from domain.ports.links import (
     ExternalRefRepository,
     ReadingSessionRepository,
 )
+from domain.ports.login import LoginCodeRepository
 from domain.ports.people import ClientRepository, IdentityRepository
 from domain.ports.records import InboundRepository, OutboxRepository
 
@@ -36,6 +37,7 @@ class UnitOfWork(Protocol):
     external_refs: ExternalRefRepository
     calendar_busy: CalendarBusyRepository
     reading_sessions: ReadingSessionRepository
+    login_codes: LoginCodeRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction.

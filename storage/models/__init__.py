@@ -27,6 +27,7 @@ from storage.models.infra import (
     IntegrationAccount,
     OutboxMessage,
 )
+from storage.models.mail import HeldEmail, LoginCode
 from storage.models.marketing import (
     Campaign,
     CampaignDelivery,
@@ -56,12 +57,14 @@ __all__ = (
     "Expense",
     "ExternalRef",
     "FxRate",
+    "HeldEmail",
     "InboundEvent",
     "IntegrationAccount",
     "Invoice",
     "InvoiceLine",
     "LedgerEntry",
     "LinkCode",
+    "LoginCode",
     "LoyaltyEntry",
     "OutboxMessage",
     "PackageCredit",

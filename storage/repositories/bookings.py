@@ -251,6 +251,16 @@ class SqlBookingRepository:
             stmt = stmt.where(BookingRow.ends_at > since)
         return await self._bookings(stmt.order_by(BookingRow.starts_at, BookingRow.id))
 
+    async def move_to_client(self, from_client_id: UUID, to_client_id: UUID) -> int:
+        """One UPDATE, so a hold in flight moves with the rest."""
+        stmt = (
+            sa.update(BookingRow)
+            .where(BookingRow.client_id == from_client_id)
+            .values(client_id=to_client_id)
+            .execution_options(synchronize_session=False)
+        )
+        return affected_rows(await self._session.execute(stmt))
+
     async def for_reader(
         self, reader_id: UUID, window: TimeWindow, *, statuses: Sequence[BookingStatus]
     ) -> list[Booking]:

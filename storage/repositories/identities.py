@@ -62,6 +62,16 @@ class SqlIdentityRepository:
         self._session = session
         self._clock = clock or SystemClock()
 
+    async def get(self, identity_id: UUID) -> Identity | None:
+        """One chat account by our id."""
+        stmt = (
+            sa.select(IdentityRow)
+            .where(IdentityRow.id == identity_id)
+            .execution_options(populate_existing=True)
+        )
+        row = (await self._session.scalars(stmt)).one_or_none()
+        return None if row is None else _to_domain(row)
+
     async def find(
         self, channel: Channel, workspace: str, external_user_id: str
     ) -> Identity | None:

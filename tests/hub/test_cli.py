@@ -164,3 +164,33 @@ def test_services_add_refuses_an_impossible_price(tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert "not a valid JPY amount" in result.stderr
+
+
+def test_outbox_shows_held_emails_newest_first(tmp_path: Path) -> None:
+    import asyncio
+
+    from domain.enums import EmailKind
+    from domain.ports.email import OutgoingEmail
+    from storage.mailbox import SqlMailbox
+    from storage.uow import Database
+
+    assert samia("init", cwd=tmp_path).returncode == 0
+    assert "no emails held" in samia("outbox", cwd=tmp_path).stdout
+
+    async def hold_two() -> None:
+        database = Database.from_url(f"sqlite:///{tmp_path}/var/samia.db")
+        mailbox = SqlMailbox(database.uows)
+        for to in ("first@example.com", "second@example.com"):
+            await mailbox.send(
+                OutgoingEmail(to, f"code for {to}", "Your code is 123456.", EmailKind.LOGIN_CODE)
+            )
+        await database.dispose()
+
+    asyncio.run(hold_two())
+    listed = samia("outbox", cwd=tmp_path)
+    one = samia("outbox", "--to", "FIRST@example.com", "--full", cwd=tmp_path)
+
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.index("second@") < listed.stdout.index("first@")
+    assert "Your code is 123456." in one.stdout
+    assert "second@" not in one.stdout

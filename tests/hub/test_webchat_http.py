@@ -148,3 +148,28 @@ def test_readers_pages_and_health(client: TestClient) -> None:
     assert "/api/v1/chat" in page
     assert "/messages" in page  # the page collects later notices (confirmations, reminders)
     assert "samia_chat_turns_total" in client.get("/metrics").text
+
+
+def test_the_admin_reads_a_sign_in_code_at_outbox(client: TestClient) -> None:
+    first = say(client, None, text="book tomorrow at 11am")
+    say(client, first["session"], text="Lina")
+    answer = say(client, first["session"], text="lina@example.com")
+    say(client, first["session"], action=button(answer, "Confirm"))
+    second = say(client, None, text="my email")  # another browser, the same person
+    answer = say(client, second["session"], text="lina@example.com")
+    assert "sent a 6-digit code" in answer["replies"][0]["text"]
+
+    refused = client.get("/outbox")
+    held = client.get(
+        "/outbox",
+        params={"to": "lina@example.com"},
+        headers={"Authorization": "Bearer admin-secret"},
+    )
+
+    assert refused.status_code == 401
+    assert held.status_code == 200
+    [email] = held.json()
+    assert email["kind"] == "login_code"
+    code = email["subject"].rsplit(" ", 1)[-1]
+    answer = say(client, second["session"], text=code)
+    assert answer["replies"][0]["text"] == "Signed in. Welcome back, Lina!"

@@ -13,6 +13,7 @@ from bots.engine import Engine, InboundEvent, MemoryConversationStore, Reply
 from domain.clock import FixedClock
 from domain.enums import Channel
 from domain.models import Reader, Service, WeeklyHours
+from storage.mailbox import SqlMailbox
 from storage.uow import Database
 
 
@@ -110,7 +111,12 @@ async def chat_world(
                     reader.id, weekday, [WeeklyHours(weekday, time(10), time(18))]
                 )
         await uow.commit()
-    deps = ChatDeps(uows=database.uows, clock=clock, reader_names=[r.name for r, _ in readers])
+    deps = ChatDeps(
+        uows=database.uows,
+        clock=clock,
+        reader_names=[r.name for r, _ in readers],
+        mailer=SqlMailbox(database.uows, clock),
+    )
     engine = build_engine(deps=deps, store=MemoryConversationStore())
     try:
         yield ChatWorld(

@@ -236,6 +236,16 @@ class WebDriver(_Base):
     async def tap(self, label: str) -> None:
         await self._post(action=self.find(label).payload)
 
+    async def book_until_email_question(self, *, time: str, name: str) -> None:
+        """A new visitor books Friday's `time` Love reading and gives `name`: the email comes next."""
+        await self.say("hello")
+        await self.tap("Book a reading")
+        await self.tap("Love reading")
+        await self.tap("Fri")
+        await self.tap(time)
+        await self.say(name)
+        assert "email" in self.text().lower(), self.text()
+
     def text(self) -> str:
         return "\n".join(r["text"] for r in self.batch)
 

@@ -11,13 +11,7 @@ from tests.bots.channels.drivers import WebDriver
 
 async def at_the_email_question(hub: Hub) -> WebDriver:
     chat = WebDriver(hub)
-    await chat.say("hello")
-    await chat.tap("Book a reading")
-    await chat.tap("Love reading")
-    await chat.tap("Fri")
-    await chat.tap("11:00")
-    await chat.say("Lina Haddad")
-    assert "email" in chat.text().lower()
+    await chat.book_until_email_question(time="11:00", name="Lina Haddad")
     return chat
 
 
