@@ -237,7 +237,7 @@ class WebDriver(_Base):
         await self._post(action=self.find(label).payload)
 
     async def book_until_email_question(self, *, time: str, name: str) -> None:
-        """A new visitor books Friday's `time` Love reading and gives `name`: the email comes next."""
+        """A new visitor books a Friday Love reading at `time` and gives `name`; email next."""
         await self.say("hello")
         await self.tap("Book a reading")
         await self.tap("Love reading")
