@@ -114,7 +114,7 @@ class OutboundNotifier:
             },
             "queued_at": now.isoformat(),
         }
-        if not await self._delivery.claim(key, payload, interrupted_is_final=False):
+        if not await self._delivery.claim(key, payload):
             return await self._already(key)
         async with self._uows(read_only=True) as uow:
             stored = await uow.outbox.get_by_key(key)

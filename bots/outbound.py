@@ -183,7 +183,7 @@ class Delivery:
                 "chat_id": chat_id,
                 "text": reply.text[:200],
             }
-            if not await self.claim(key, payload, interrupted_is_final=True):
+            if not await self.claim(key, payload):
                 continue
             attempt = await self.attempt(
                 chat_id=chat_id, reply=reply, context=replace(context, delivery_key=key)
@@ -195,11 +195,13 @@ class Delivery:
                 break
         return attempts
 
-    async def claim(self, key: str, payload: dict[str, Any], *, interrupted_is_final: bool) -> bool:
+    async def claim(self, key: str, payload: dict[str, Any]) -> bool:
         """Take a key for sending: new, or left to retry. False when sent or dead already.
 
         Rows are written IN_PROGRESS without a lease, so the outbox dispatcher's
-        `claim_due` never picks up a message this process is sending.
+        `claim_due` never picks up a message this process is sending. One found still
+        IN_PROGRESS was being sent when its process died or was stopped mid-send: it may
+        have arrived, so it is given up (visible to operators), never sent twice.
         """
         now = self._clock.now()
         async with self._uows() as uow:
@@ -214,8 +216,7 @@ class Delivery:
                 return False
             if existing.status in (OutboxStatus.PENDING, OutboxStatus.FAILED):
                 return True
-            if existing.status is OutboxStatus.IN_PROGRESS and interrupted_is_final:
-                # A previous run died mid-send: it may have arrived, so it is not resent.
+            if existing.status is OutboxStatus.IN_PROGRESS:
                 await uow.outbox.give_up(key, now, INTERRUPTED)
                 await uow.commit()
             return False

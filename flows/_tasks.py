@@ -26,6 +26,7 @@ from domain.booking.effects import (
     effect_group,
     effects_due,
     record_failure,
+    release_effects,
 )
 from domain.booking.externals import EffectResult
 from domain.enums import OutboxKind
@@ -159,13 +160,27 @@ async def run_rows(deps: FlowDeps, entries: list[OutboxEntry]) -> dict[str, int]
         groups[effect_group(entry)].append(entry)
     outcomes: Counter[str] = Counter()
     gate = asyncio.Semaphore(deps.policy.concurrency)
+    finished: set[str] = set()
 
     async def run_group(group: list[OutboxEntry]) -> None:
         async with gate:
             for entry in group:
+                if deps.stopping.is_set():
+                    return  # shutting down: the rest go back to the outbox below
                 outcomes[await _run_one(deps, runner, entry)] += 1
+                finished.add(entry.key)
 
-    await asyncio.gather(*(run_group(group) for group in groups.values()))
+    try:
+        await asyncio.gather(*(run_group(group) for group in groups.values()))
+    finally:
+        # Rows claimed but not finished (not started, or cut off by the stop's deadline)
+        # are due again at once instead of waiting out their lease. Shielded: this runs
+        # while the run is being cancelled. Their effects reconcile, so a half-done row
+        # finishes on the next run without doing anything twice.
+        unfinished = [entry.key for entry in entries if entry.key not in finished]
+        if unfinished:
+            await asyncio.shield(release_effects(uows=deps.uows, clock=deps.clock, keys=unfinished))
+            outcomes["released"] += len(unfinished)
     return dict(outcomes)
 
 

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -17,6 +18,7 @@ from pydantic import BaseModel, Field, model_validator
 from bots.engine import InboundEvent
 from bots.webchat import WebChatSessions
 from domain.enums import Channel
+from flows.local_api import stop_local_api
 from hub import api, booking_routes, pages
 from hub.channels import ChannelHub, ChannelOptions
 from hub.dispatcher import DispatcherOptions, FlowDispatcher, start_dispatcher
@@ -99,6 +101,7 @@ def create_app(
         finally:
             if worker is not None:
                 await worker.stop()
+                await anyio.to_thread.run_sync(stop_local_api)  # the one `samia serve` started
             if dispatcher is not None:
                 await dispatcher.stop()
             await channels.stop()

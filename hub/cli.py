@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hub import __version__
-from hub.settings import ConfigurationError, Settings, load_settings
+from hub.settings import ConfigurationError, FlowsMode, Settings, load_settings
 
 app = typer.Typer(
     name="samia",
@@ -59,6 +59,11 @@ def init(
     from storage.migrate import current_revision, head_revision, upgrade
 
     settings = _settings()
+    prefect_database = None
+    if settings.flows is not FlowsMode.OFF:
+        from flows.local_api import prepare_local_database
+
+        prefect_database = prepare_local_database(settings.var_dir)
     before = current_revision(settings.database_url)
     upgrade(settings.database_url)
     credential_cipher(settings)  # make sure the key exists before anything is encrypted
@@ -72,6 +77,12 @@ def init(
 
         summary = seed_demo(settings)
         console.print(summary)
+    if prefect_database is not None:
+        try:
+            prefect_database()
+            console.print("Prefect's local database is ready")
+        except RuntimeError as exc:  # serve tries again and says why
+            err_console.print(f"Prefect's local API did not start: {exc}")
 
 
 @app.command()
@@ -88,21 +99,9 @@ def doctor() -> None:
         table.add_row(status.name, state, missing)
     console.print(table)
     console.print(f"database: {_safe_url(settings.database_url)}")
-    _ping_chat_platforms(settings)
+    from hub.doctor import print_pings
 
-
-def _ping_chat_platforms(settings: Settings) -> None:
-    """Call each configured chat platform; one that does not answer fails the command."""
-    import asyncio
-
-    from hub.doctor import ping_platforms, scrub
-
-    pings = asyncio.run(ping_platforms(settings))
-    for ping in pings:
-        state = "[green]answers[/]" if ping.answered else "[red]no answer[/]"
-        console.print(f"{ping.provider}: {state}  {scrub(settings, ping.detail)}", highlight=False)
-    silent = [p.provider for p in pings if not p.answered]
-    if silent:
+    if silent := print_pings(settings, console):
         raise CommandFailed(f"not answering: {', '.join(silent)}")
 
 
@@ -136,15 +135,13 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Run the hub: web chat, webhooks, API and the scheduled flows."""
-    import uvicorn
-
-    from hub.app import create_app
-
     settings = _settings()
     _require_schema(settings)
+    from hub.serving import serve as serve_hub
+
     base = f"http://{host}:{port}"
     console.print(f"Samia hub on {base}  ·  web chat {base}/chat  ·  API docs {base}/docs")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+    serve_hub(settings, host=host, port=port)
 
 
 @app.command()
@@ -337,13 +334,14 @@ def flows_work(
     """Run the flows continuously: booking effects as they come, the rest on timers."""
     import asyncio
 
-    from hub.flow_worker import run_flow_worker
-
     settings = _settings()
-    _require_schema(settings)
-    from flows.local_api import configure_local_api
+    from flows.local_api import configure_local_api, spawn_local_api
 
     configure_local_api(settings.var_dir)
+    spawn_local_api()  # first, so Prefect's API starts while the worker imports the flows
+    _require_schema(settings)
+    from hub.flow_worker import run_flow_worker
+
     asyncio.run(run_flow_worker(settings, stop_when_stdin_closes=stop_when_stdin_closes))
 
 

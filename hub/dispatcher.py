@@ -98,6 +98,10 @@ class FlowDispatcher:
         now = self.deps.clock.now()
         self._next_run = dict.fromkeys(self.options.schedules, now)
         async with contextlib.AsyncExitStack() as scope:
+            if self.options.start_api:
+                from prefect.settings import PREFECT_API_URL, temporary_settings
+
+                scope.enter_context(temporary_settings(updates={PREFECT_API_URL: url}))
             scope.enter_context(use_deps(self.deps))
             await _share_prefect_clients(scope)
             # A first run right away: sweeps rows a previous process left behind and warms

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from pydantic import SecretStr
+from rich.console import Console
 
 from bots.outbound import redact
 from hub.settings import Settings
@@ -56,3 +57,12 @@ def scrub(settings: Settings, text: str) -> str:
     """The text without any secret the settings hold (vendors sometimes echo tokens)."""
     secrets = [v.get_secret_value() for v in vars(settings).values() if isinstance(v, SecretStr)]
     return redact(text, secrets)
+
+
+def print_pings(settings: Settings, console: Console) -> list[str]:
+    """Call each configured chat platform and print its answer; the silent ones."""
+    pings = asyncio.run(ping_platforms(settings))
+    for ping in pings:
+        state = "[green]answers[/]" if ping.answered else "[red]no answer[/]"
+        console.print(f"{ping.provider}: {state}  {scrub(settings, ping.detail)}", highlight=False)
+    return [p.provider for p in pings if not p.answered]

@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 READY_LINE = "flows ready"
 RESTART_DELAYS = (1.0, 2.0, 5.0, 15.0, 60.0)  # seconds between restarts of a dying worker
+# How long a stopping worker lets rows in flight finish before it cuts them off and gives
+# them back to the outbox: `samia serve` stops within 5 s (web drain, worker, local API).
+STOP_GRACE_SECONDS = 2.0
 
 
 class WorkerState(StrEnum):
@@ -75,10 +78,16 @@ class FlowWorkerProcess:
         environment: Mapping[str, str] | None = None,
     ) -> None:
         """Nothing starts until `start()`."""
+        from flows.local_api import local_api_url
+
         self._command = command
         self._environment = dict(environment or settings_environment(settings))
+        if (api_url := local_api_url()) is not None:
+            # `samia serve` started Prefect's local API already: the worker uses that one.
+            self._environment.setdefault("PREFECT_API_URL", api_url)
         self._process: asyncio.subprocess.Process | None = None
         self._watcher: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = False
         self.state = WorkerState.STOPPED
         self.restarts = 0
@@ -91,21 +100,34 @@ class FlowWorkerProcess:
     async def start(self) -> None:
         """Spawn the child and watch it in the background."""
         self._stopping = False
+        self._loop = asyncio.get_running_loop()
         self._watcher = asyncio.create_task(self._watch(), name="flow-worker")
 
-    async def stop(self, grace: float = 15.0) -> None:
-        """Ask the child to finish its current run (closing its stdin), then make sure."""
+    def request_stop_threadsafe(self) -> None:
+        """Tell the child to stop now, from a signal handler: it stops while the web drains."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._request_stop)
+
+    def _request_stop(self) -> None:
         self._stopping = True
         process = self._process
+        if process is not None and process.returncode is None and process.stdin is not None:
+            process.stdin.close()  # the child's signal to finish (see _watch_stdin)
+
+    async def stop(self, grace: float = STOP_GRACE_SECONDS + 1.5) -> None:
+        """Ask the child to finish its current run (closing its stdin), then make sure."""
+        self._request_stop()
+        process = self._process
         if process is not None and process.returncode is None:
-            if process.stdin is not None:
-                process.stdin.close()
+            asked = asyncio.get_running_loop().time()
             try:
                 await asyncio.wait_for(process.wait(), grace)
             except TimeoutError:
                 log.warning("the flows worker did not stop within %.0f s; killing it", grace)
                 process.kill()
                 await process.wait()
+            took = asyncio.get_running_loop().time() - asked
+            _say(f"flows: worker stopped in {took:.1f} s (unfinished rows go to the next run)")
         if self._watcher is not None:
             self._watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -187,7 +209,7 @@ async def run_flow_worker(settings: Settings, *, stop_when_stdin_closes: bool = 
         sys.stdout.flush()
     await stopped
     ready.cancel()
-    await dispatcher.stop()
+    await dispatcher.stop(grace=STOP_GRACE_SECONDS)
 
 
 def _watch_stdin(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:

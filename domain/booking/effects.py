@@ -51,6 +51,15 @@ async def claim_effects(
     return entries
 
 
+async def release_effects(*, uows: UnitOfWorkFactory, clock: Clock, keys: list[str]) -> None:
+    """Give back rows a stopping run claimed but did not finish, for the next run at once."""
+    if not keys:
+        return
+    async with uows() as u:
+        await u.outbox.release(keys, clock.now())
+        await u.commit()
+
+
 async def effects_due(
     *, uows: UnitOfWorkFactory, clock: Clock, kinds: tuple[OutboxKind, ...] = EFFECT_KINDS
 ) -> bool:

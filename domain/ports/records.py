@@ -79,6 +79,17 @@ class OutboxRepository(Protocol):
         """
         ...
 
+    async def release(self, keys: Sequence[str], now: datetime) -> None:
+        """Give claimed entries back unfinished (a stopping worker), due again at once.
+
+        The claim's attempt is not counted: nothing failed.
+
+        Args:
+            keys: Entries this worker claimed and did not finish.
+            now: Release time.
+        """
+        ...
+
     async def give_up(self, key: str, now: datetime, error: str) -> None:
         """Mark an entry dead: it will not run again on its own (visible to operators).
 

@@ -114,6 +114,25 @@ class SqlOutboxRepository:
             updated_at=now,
         )
 
+    async def release(self, keys: Sequence[str], now: datetime) -> None:
+        """Unfinished claims back to the queue, due now, their attempt not counted."""
+        if not keys:
+            return
+        await self._session.execute(
+            sa.update(OutboxMessage)
+            .where(
+                OutboxMessage.key.in_(list(keys)),
+                OutboxMessage.status == OutboxStatus.IN_PROGRESS,
+            )
+            .values(
+                status=OutboxStatus.PENDING,
+                locked_until=None,
+                next_attempt_at=now,
+                attempts=sa.case((OutboxMessage.attempts > 0, OutboxMessage.attempts - 1), else_=0),
+                updated_at=now,
+            )
+        )
+
     async def give_up(self, key: str, now: datetime, error: str) -> None:
         """Dead: kept for operators, never retried automatically."""
         await self._update(

@@ -10,8 +10,10 @@ Both are parsed into the same typed params.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -147,6 +149,7 @@ class TelegramApiFake(FakeVendor):
         self._next_message_id: dict[int | str, itertools.count[int]] = {}
         self._files: dict[str, tuple[str, UploadedFile | None]] = {}
         self._file_seq = itertools.count(1)
+        self._holds: dict[str, tuple[float, threading.Event]] = {}
 
     # -- test-facing helpers ---------------------------------------------------------------
 
@@ -167,6 +170,17 @@ class TelegramApiFake(FakeVendor):
             body = _error_body(status, description or _DEFAULT_DESCRIPTIONS.get(status, "Error"))
         self._script(method, ScriptedFailure(status=status, body=body), times)
 
+    def hold_next(self, method: str, *, seconds: float) -> threading.Event:
+        """The next `method` call is answered only after `seconds` (a slow Telegram).
+
+        As on Telegram, a request that arrived is carried out even when its caller hangs
+        up before the answer. Returns an event set when the call arrives.
+        """
+        arrived = threading.Event()
+        with self._lock:
+            self._holds[method] = (seconds, arrived)
+        return arrived
+
     def sent(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
         """Current state (after edits) of the messages the bot sent, oldest first."""
         with self._lock:
@@ -185,6 +199,12 @@ class TelegramApiFake(FakeVendor):
         method, handler = self._handlers.get(raw_method.lower(), (raw_method, None))
         params, files = await read_request(request)
         params = _coerce(params)
+        with self._lock:
+            hold = self._holds.pop(method, None)
+        if hold is not None:
+            seconds, arrived = hold
+            arrived.set()
+            await asyncio.sleep(seconds)
         status, body = self._answer(request.path_params["token"], method, handler, params, files)
         self._record_request(request, method, params, status, files)
         return JSONResponse(body, status_code=status)
