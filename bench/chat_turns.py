@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import random
 import socket
 import statistics
 import subprocess
@@ -29,6 +28,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._chat_load import Turns, http_conversations
 from bench._seed import seed_bookings, seed_clients, seed_readers, utc_now
 from bots.engine import InboundEvent
 from domain.booking.queries import free_slots
@@ -46,6 +46,16 @@ def pct(values: list[float], q: float) -> float:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
+
+
+def spread(turns: Turns) -> str:
+    """p50 and p99 as people saw them, and of the engine's share (Server-Timing)."""
+    seen, engine = turns.seen, turns.engine
+    return (
+        f"p50 {ms(pct(seen, 0.5))}, p99 {ms(pct(seen, 0.99))} "
+        f"(p99/p50 {pct(seen, 0.99) / pct(seen, 0.5):.1f}; engine p50 {ms(pct(engine, 0.5))}, "
+        f"p99 {ms(pct(engine, 0.99))})"
+    )
 
 
 async def slot_search_time(url: str, service_id, repeats: int = 50) -> float:  # type: ignore[no-untyped-def]
@@ -191,60 +201,6 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def http_conversations(
-    base: str, conversations: int, concurrency: int, offset: int, think: float = 0.0
-) -> tuple[list[float], float]:
-    """Web chat clients (name and email asked) over HTTP, `concurrency` at a time.
-
-    `think` is the mean pause of a person between two messages (uniform 0.5x-1.5x);
-    0 sends the next message the moment the answer arrives (a saturation test).
-    """
-    turns: list[float] = []
-    rng = random.Random(offset)
-    gate = asyncio.Semaphore(concurrency)
-    # Idle connections are dropped before uvicorn's 5 s keep-alive ends: reusing one the
-    # server is closing at that instant fails the POST (httpx does not retry a POST).
-    limits = httpx.Limits(max_connections=concurrency, keepalive_expiry=3.0)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
-
-        async def post(session: str | None, **body: str) -> dict:  # type: ignore[type-arg]
-            if think:
-                await asyncio.sleep(think * rng.uniform(0.5, 1.5))
-            started = time.perf_counter()
-            known = {"session": session} if session else {}  # the server issues one
-            response = await http.post("/api/v1/chat", json={**known, **body})
-            turns.append(time.perf_counter() - started)
-            response.raise_for_status()
-            return response.json()
-
-        def action(answer: dict, marker: str) -> str:  # type: ignore[type-arg]
-            return next(
-                c["action"]
-                for r in answer["replies"]
-                for c in r["choices"]
-                if marker in c["action"]
-            )
-
-        async def one(i: int) -> None:
-            async with gate:
-                day = (utc_now() + timedelta(days=1 + (offset + i) % 300)).date().isoformat()
-                first = await post(None, text="book with Rose", timezone="America/New_York")
-                session = first["session"]
-                answer = await post(session, action=f"bk:day:{day}")
-                for _attempt in range(5):
-                    answer = await post(session, action=action(answer, ":slot:"))
-                    if "taken" not in answer["replies"][0]["text"]:
-                        break
-                await post(session, text=f"Client {i}")
-                answer = await post(session, text=f"http{offset + i}@bench.example")
-                answer = await post(session, action=action(answer, ":confirm:"))
-                assert answer["replies"][0]["text"].startswith("Booked"), answer
-
-        started = time.perf_counter()
-        await asyncio.gather(*(one(i) for i in range(conversations)))
-        return turns, conversations / (time.perf_counter() - started)
-
-
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=100_000)
@@ -252,6 +208,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--engine-conversations", type=int, default=300)
     parser.add_argument("--http-conversations", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument(
+        "--client-processes", type=int, default=2, help="processes the people run in"
+    )
     parser.add_argument(
         "--flows",
         choices=("worker", "inline", "off"),
@@ -332,33 +291,37 @@ def serve_and_measure(url: str, folder: Path, args: argparse.Namespace) -> None:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_serving(base, flows_wanted=args.flows != "off")
-        asyncio.run(http_conversations(base, 20, 10, offset=1_000_000))  # warm-up
+        http_conversations(base, 20, 10, offset=1_000_000)  # warm-up
         before = cpu_snapshot(server.pid)
-        turns, rate = asyncio.run(
-            http_conversations(
-                base, args.http_conversations, args.concurrency, offset=0, think=args.think
-            )
+        turns, rate = http_conversations(
+            base,
+            args.http_conversations,
+            args.concurrency,
+            offset=0,
+            think=args.think,
+            processes=args.client_processes,
         )
         print(
             f"HTTP /api/v1/chat, people typing ({args.think:.1f} s mean pause): "
             f"{args.http_conversations} conversations, {args.concurrency} concurrent, "
-            f"{len(turns)} turns, p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, "
-            f"{rate:.1f} conversations/s"
+            f"{len(turns.seen)} turns, {spread(turns)}, {rate:.1f} conversations/s"
         )
-        print(f"  {cpu_per_turn(before, server.pid, len(turns))}")
+        print(f"  {cpu_per_turn(before, server.pid, len(turns.seen))}")
         before = cpu_snapshot(server.pid)
-        turns, rate = asyncio.run(
-            http_conversations(
-                base, args.http_conversations, args.concurrency, offset=100_000, think=0.0
-            )
+        turns, rate = http_conversations(
+            base,
+            args.http_conversations,
+            args.concurrency,
+            offset=100_000,
+            think=0.0,
+            processes=args.client_processes,
         )
         print(
             f"HTTP /api/v1/chat, saturated (no pause): {args.concurrency} concurrent, "
-            f"{len(turns)} turns, p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, "
-            f"{rate:.1f} conversations/s, {len(turns) / (args.http_conversations / rate):.0f} "
-            "turns/s"
+            f"{len(turns.seen)} turns, {spread(turns)}, {rate:.1f} conversations/s, "
+            f"{len(turns.seen) / (args.http_conversations / rate):.0f} turns/s"
         )
-        print(f"  {cpu_per_turn(before, server.pid, len(turns))}")
+        print(f"  {cpu_per_turn(before, server.pid, len(turns.seen))}")
         print(f"server peak RSS: {peak_rss_mb(server.pid):.0f} MB (the web process)")
         for child in descendants(server.pid):
             print(f"  and its child {child_name(child)}: peak RSS {peak_rss_mb(child):.0f} MB")
