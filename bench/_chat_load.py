@@ -114,13 +114,18 @@ def http_conversations(
         for waiting in [pool.submit(_ready) for _ in range(processes)]:
             waiting.result()
         started = time.perf_counter()
+        sizes = [
+            conversations // processes + (k < conversations % processes) for k in range(processes)
+        ]
+        # Consecutive offsets: each conversation books its own day, as in one process.
+        starts = [offset + sum(sizes[:k]) for k in range(processes)]
         shares = [
             pool.submit(
                 _people,
                 base,
-                conversations // processes + (k < conversations % processes),
+                sizes[k],
                 concurrency // processes + (k < concurrency % processes),
-                offset + k * conversations,
+                starts[k],
                 think,
             )
             for k in range(processes)

@@ -22,11 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from bots.engine import Engine, EventKind, InboundEvent, Reply
-from bots.language import negotiate_language, translator
-from bots.language.messages import Msg
-from bots.outbound import Delivery, SendContext, redact
-from domain import contacts
+from bots.outbound import redact
 from domain.clock import Clock
 from domain.inbound import (
     RECOVERY_AGE,
@@ -305,61 +301,3 @@ class InboundPipeline:
             except Exception:
                 log.exception("recovery sweep failed")
             await asyncio.sleep(self._options.sweep_every)
-
-
-class TurnRunner:
-    """One inbound event through the engine, and its replies out through the delivery."""
-
-    def __init__(
-        self,
-        *,
-        engine: Engine[Any],
-        delivery: Delivery,
-        uows: UnitOfWorkFactory,
-        clock: Clock,
-        default_timezone: str = "UTC",
-    ) -> None:
-        """Share the one engine, the delivery, and storage for shared contact details."""
-        self._engine = engine
-        self._delivery = delivery
-        self._uows = uows
-        self._clock = clock
-        self._default_timezone = default_timezone
-
-    async def run(self, event: InboundEvent, *, provider: str, context: SendContext) -> None:
-        """Run one turn; its replies are keyed by the provider's event id."""
-        replies = await self._engine.handle(event)
-        await self.reply(event, replies, provider=provider, context=context)
-
-    async def reply(
-        self,
-        event: InboundEvent,
-        replies: Sequence[Reply],
-        *,
-        provider: str,
-        context: SendContext,
-    ) -> None:
-        """Send replies to the event's chat, keyed so a reprocessed event never resends."""
-        await self._delivery.deliver(
-            key_prefix=f"reply:{provider}:{event.event_id}",
-            chat_id=event.chat_id,
-            replies=replies,
-            context=context,
-        )
-
-    async def save_phone(self, event: InboundEvent, *, provider: str, context: SendContext) -> None:
-        """A shared contact: keep the number on the client and say it was done."""
-        if event.kind is not EventKind.CONTACT or not event.phone:
-            return
-        saved = await contacts.save_shared_phone(
-            uows=self._uows,
-            clock=self._clock,
-            sender=event.sender,
-            phone=event.phone,
-            default_timezone=self._default_timezone,
-        )
-        if not saved:  # not a phone number, or a reader's: the engine answers with help
-            await self.run(event, provider=provider, context=context)
-            return
-        text = translator(negotiate_language([event.locale])).gettext(Msg.DONE)
-        await self.reply(event, [Reply(text)], provider=provider, context=context)

@@ -16,16 +16,17 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 
-from bots.inbound import InboundPipeline, Incoming, PoolOptions, Processor, TurnRunner
+from bots.channel import ChannelAdapter, TurnRunner
+from bots.inbound import InboundPipeline, Incoming, PoolOptions, Processor
 from bots.meta.adapter import MetaAdapter
 from bots.notifier import OutboundNotifier
-from bots.outbound import ChannelSender, Delivery, RetryPolicy, SenderRegistry
+from bots.outbound import Delivery, RetryPolicy, SenderRegistry
 from bots.pacing import DEFAULT_LIMITS, ChannelLimits
 from bots.slack.app import SlackAdapter
-from bots.telegram import webhook as telegram_webhook
 from bots.telegram.app import TelegramAdapter
-from bots.webchat_inbox import WebchatInbox
+from bots.webchat import WebchatAdapter, WebChatSessions
 from hub.runtime import Runtime
+from hub.secrets import secret_key_material
 from hub.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,50 +57,38 @@ class ChannelHub:
         """Build adapters for configured platforms; no network, no database yet."""
         self.settings = settings
         self.options = options or ChannelOptions()
-        limits = self.options.limits
+        limits, accept = self.options.limits, self.accept
+        self.webchat = WebchatAdapter(WebChatSessions(secret_key_material(settings)))
         self.telegram = (
-            TelegramAdapter(settings.telegram, limits=limits) if settings.telegram else None
-        )
-        self.slack = (
-            SlackAdapter(settings.slack, limits=limits, accept=self.accept)
-            if settings.slack
+            TelegramAdapter(settings.telegram, limits=limits, accept=accept)
+            if settings.telegram
             else None
         )
+        self.slack = (
+            SlackAdapter(settings.slack, limits=limits, accept=accept) if settings.slack else None
+        )
         self.meta = (
-            MetaAdapter(settings.meta, limits=limits, accept=self.accept) if settings.meta else None
+            MetaAdapter(settings.meta, limits=limits, accept=accept) if settings.meta else None
         )
         self.pipeline: InboundPipeline | None = None
         self.notifier: OutboundNotifier | None = None
         self.delivery: Delivery | None = None
-        self._inbox: WebchatInbox | None = None
         self._sweeper: asyncio.Task[None] | None = None
 
     @property
-    def adapters(self) -> list[TelegramAdapter | SlackAdapter | MetaAdapter]:
-        """The configured platforms."""
-        return [a for a in (self.telegram, self.slack, self.meta) if a is not None]
+    def platforms(self) -> list[ChannelAdapter]:
+        """The configured messaging platforms (they send on their own, unlike the web chat)."""
+        found = (self.telegram, self.slack, self.meta)
+        return [adapter for adapter in found if adapter is not None]
 
     @property
-    def inbox(self) -> WebchatInbox:
-        """The web chat inbox (available once started)."""
-        if self._inbox is None:
-            raise HTTPException(503, "starting up")
-        return self._inbox
+    def adapters(self) -> list[ChannelAdapter]:
+        """The web chat and the configured platforms, all on the one adapter contract."""
+        return [self.webchat, *self.platforms]
 
     def routers(self) -> list[APIRouter]:
-        """Webhook routes of the configured platforms only."""
-        routers = []
-        if self.telegram is not None:
-            routers.append(
-                telegram_webhook.router(
-                    secret=self.telegram.settings.webhook_secret, accept=self.accept
-                )
-            )
-        if self.slack is not None:
-            routers.append(self.slack.router())
-        if self.meta is not None:
-            routers.append(self.meta.router())
-        return routers
+        """Routes of the web chat and of the configured platforms only."""
+        return [routes for adapter in self.adapters if (routes := adapter.router()) is not None]
 
     async def accept(self, provider: str, items: Sequence[Incoming]) -> list[bool]:
         """Record and queue deliveries (the routes call this before answering)."""
@@ -109,32 +98,25 @@ class ChannelHub:
 
     async def start(self, runtime: Runtime) -> Channels:
         """Senders, delivery, notifier and the background pool, on the runtime's database."""
-        uow, clock = runtime.database.uows, runtime.clock
-        self._inbox = WebchatInbox(uows=uow, clock=clock)
-        senders: list[ChannelSender] = [self._inbox, *(a.sender for a in self.adapters)]
-        registry = SenderRegistry(senders)
+        uows, clock = runtime.database.uows, runtime.clock
+        registry = SenderRegistry()
         self.delivery = Delivery(
-            uows=uow,
+            uows=uows,
             clock=clock,
             senders=registry,
             policy=self.options.retry,
             secrets=self.secrets(),
         )
-        runner = TurnRunner(
-            engine=runtime.engine,
-            delivery=self.delivery,
-            uows=uow,
-            clock=clock,
-            default_timezone=self.settings.default_timezone,
-        )
+        runner = TurnRunner(engine=runtime.engine, delivery=self.delivery, uows=uows, clock=clock)
         processors: dict[str, Processor] = {}
         for adapter in self.adapters:
             adapter.bind(runner)
+            registry.register(adapter.sender)
             await adapter.start()
             processors[adapter.provider] = adapter
-        self.notifier = OutboundNotifier(uows=uow, clock=clock, delivery=self.delivery)
+        self.notifier = OutboundNotifier(uows=uows, clock=clock, delivery=self.delivery)
         self.pipeline = InboundPipeline(
-            uows=uow,
+            uows=uows,
             clock=clock,
             processors=processors,
             options=self.options.pool,

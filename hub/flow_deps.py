@@ -141,12 +141,12 @@ class _ChannelNotifier:
     async def _build(self) -> tuple[Notifier, Closer]:
         from bots.notifier import OutboundNotifier
         from bots.outbound import ChannelSender, Delivery, SenderRegistry
-        from bots.webchat_inbox import WebchatInbox
+        from bots.webchat.inbox import WebchatInbox
         from hub.channels import ChannelHub
 
         channels = ChannelHub(self._settings)
         senders: list[ChannelSender] = [WebchatInbox(uows=self._uows, clock=self._clock)]
-        for adapter in channels.adapters:
+        for adapter in channels.platforms:
             await adapter.start()
             senders.append(adapter.sender)
         delivery = Delivery(
@@ -157,7 +157,7 @@ class _ChannelNotifier:
         )
 
         async def stop() -> None:
-            for adapter in channels.adapters:
+            for adapter in channels.platforms:
                 await adapter.stop()
 
         return OutboundNotifier(uows=self._uows, clock=self._clock, delivery=delivery), stop

@@ -9,9 +9,9 @@ from bots.conversations import email_login
 from bots.conversations.common import Conv, client_menu, help_step, menu, reader_menu
 from bots.conversations.deps import ChatDeps
 from bots.conversations.verbs import AccountVerb as Verb
-from bots.engine import Conversation, InboundEvent, Reply, Step, Turn
+from bots.engine import Conversation, EventKind, InboundEvent, Reply, Step, Turn
 from bots.language import translator
-from domain import errors, identity
+from domain import contacts, errors, identity
 from domain.booking.queries import reader_profile
 from domain.enums import Role
 from domain.preferences import CHOOSABLE_LANGUAGES, choose_language
@@ -125,6 +125,18 @@ async def link(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     return Step.end(Reply(text, choices=reader_menu(turn)))
 
 
+async def save_contact(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """A client shared their own number from the chat app: keep it and say so."""
+    if turn.actor.role is not Role.CLIENT or not event.phone:
+        return await show_help(turn, event)  # a reader's number is not ours to keep
+    saved = await contacts.save_client_phone(
+        uows=turn.deps.uows, client_id=turn.actor.person_id, phone=event.phone
+    )
+    if not saved:
+        return await show_help(turn, event)
+    return Step.end(Reply(turn.t("Done.")))
+
+
 CONVERSATION: Conversation[ChatDeps] = Conversation(
     name=Conv.ACCOUNT,
     roles=ALL_ROLES,
@@ -143,6 +155,7 @@ CONVERSATION: Conversation[ChatDeps] = Conversation(
         "language:en": switch_to_english,
         "language:ar": switch_to_arabic,
         "email": ask_email,
+        EventKind.CONTACT.value: save_contact,
     },
     states={State.ASK_EMAIL: on_email, State.ASK_CODE: on_code},
     actions={

@@ -144,6 +144,11 @@ class Engine(Generic[DepsT]):
             if conversation and handler and turn.actor.role in conversation.roles:
                 return conversation, await handler(turn, event)
             return None, await self._fallback(turn, "stale_action")
+        if event.kind is EventKind.CONTACT:  # a shared phone number: the `contact` entry
+            found = self._entry(EventKind.CONTACT.value, turn)
+            if found:
+                return found[0], await found[1](turn, event)
+            return None, await self._fallback(turn, "not_understood")
         if event.kind is EventKind.COMMAND and event.command:
             found = self._entry(self._global_entries.get(event.command, event.command), turn)
             if found:

@@ -7,8 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from bots.channel import TurnRunner
 from bots.engine import EventKind
-from bots.inbound import Accept, TurnRunner
+from bots.inbound import Accept
 from bots.meta import webhook
 from bots.meta.graph import GraphClient
 from bots.meta.sender import MetaSender

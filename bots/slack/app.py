@@ -26,7 +26,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.inbound import Accept, TurnRunner
+from bots.channel import TurnRunner
+from bots.inbound import Accept
 from bots.pacing import ChannelLimits
 from bots.slack import events
 from bots.slack.profiles import SlackProfiles

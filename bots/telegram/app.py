@@ -12,6 +12,7 @@ import asyncio
 import logging
 from typing import Any
 
+from fastapi import APIRouter
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
@@ -24,17 +25,19 @@ from telegram.ext import (
     filters,
 )
 
+from bots.channel import TurnRunner
 from bots.engine import EventKind, InboundEvent
-from bots.inbound import Incoming, RetryDeliveryLater, TurnRunner
+from bots.inbound import Accept, RetryDeliveryLater
 from bots.outbound import SendContext
 from bots.pacing import ChannelLimits
+from bots.telegram import webhook
 from bots.telegram.sender import TelegramSender
 from bots.telegram.settings import TelegramSettings
+from bots.telegram.webhook import PROVIDER, incoming
 from domain.enums import Channel
 
 log = logging.getLogger(__name__)
 
-PROVIDER = "telegram"
 ALLOWED_UPDATES = ("message", "callback_query")
 # httpx logs every request URL at INFO, and Telegram URLs carry the bot token.
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -74,23 +77,17 @@ def build_application(
     )
 
 
-def incoming(update: dict[str, Any]) -> Incoming:
-    """The delivery to record: `update_id` dedups; the chat orders."""
-    body = update.get("message") or update.get("edited_message") or {}
-    query = update.get("callback_query") or {}
-    chat = (body.get("chat") or (query.get("message") or {}).get("chat") or {}).get("id")
-    sender = (body.get("from") or query.get("from") or {}).get("id")
-    return Incoming(str(update["update_id"]), update, str(chat or sender or update["update_id"]))
-
-
 class TelegramAdapter:
     """Owns the Application and the sender, and turns recorded updates into turns."""
 
     provider = PROVIDER
 
-    def __init__(self, settings: TelegramSettings, *, limits: ChannelLimits) -> None:
+    def __init__(
+        self, settings: TelegramSettings, *, limits: ChannelLimits, accept: Accept
+    ) -> None:
         """Build the Application and the sender; nothing is called until `start`."""
         self.settings = settings
+        self._accept = accept
         self.application = build_application(settings, limits=limits)
         self.sender = TelegramSender(self.application.bot, limits=limits)
         self._runner: TurnRunner | None = None
@@ -132,6 +129,10 @@ class TelegramAdapter:
         """The chat of a recorded update."""
         return incoming(payload).order_key
 
+    def router(self) -> APIRouter:
+        """`POST /webhooks/telegram`, checking Telegram's secret header."""
+        return webhook.router(secret=self.settings.webhook_secret, accept=self._accept)
+
     async def _initialize(self) -> None:
         try:
             await self.application.initialize()
@@ -149,7 +150,7 @@ class TelegramAdapter:
             event = InboundEvent(
                 kind=EventKind.CONTACT, phone=message.contact.phone_number, **common
             )
-            await self._runner.save_phone(event, provider=PROVIDER, context=send)
+            await self._runner.run(event, provider=PROVIDER, context=send)
         elif message.text:
             event = InboundEvent.from_text(text=message.text, **common)
             await self._runner.run(event, provider=PROVIDER, context=send)

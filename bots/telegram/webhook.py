@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import hmac
 import json
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import SecretStr
 
-from bots.inbound import Accept
-from bots.telegram.app import PROVIDER, incoming
+from bots.inbound import Accept, Incoming
+
+PROVIDER = "telegram"
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def incoming(update: dict[str, Any]) -> Incoming:
+    """The delivery to record: `update_id` dedups; the chat orders."""
+    body = update.get("message") or update.get("edited_message") or {}
+    query = update.get("callback_query") or {}
+    chat = (body.get("chat") or (query.get("message") or {}).get("chat") or {}).get("id")
+    sender = (body.get("from") or query.get("from") or {}).get("id")
+    return Incoming(str(update["update_id"]), update, str(chat or sender or update["update_id"]))
 
 
 def router(*, secret: SecretStr, accept: Accept) -> APIRouter:

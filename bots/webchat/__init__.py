@@ -1,5 +1,7 @@
-"""The web chat channel: server-issued sessions for the page and for scripts."""
+"""The web chat channel: its adapter (the chat API), server-issued sessions, the inbox."""
 
+from bots.webchat.adapter import WebchatAdapter
+from bots.webchat.inbox import WebchatInbox
 from bots.webchat.sessions import WebChatSessions
 
-__all__ = ("WebChatSessions",)
+__all__ = ("WebChatSessions", "WebchatAdapter", "WebchatInbox")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time as wallclock
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +13,7 @@ import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bots.engine import Choice, Reply
+from bots.inbound import Incoming
 from bots.meta.graph import GraphClient
 from bots.meta.sender import MetaSender
 from bots.meta.settings import MetaSettings
@@ -149,11 +150,15 @@ SLOW = ChannelLimits(
 )
 
 
+async def refuse_deliveries(provider: str, items: Sequence[Incoming]) -> list[bool]:
+    raise AssertionError("a sender test receives no webhooks")
+
+
 async def telegram_sender(url: str, fake: TelegramApiFake) -> AsyncIterator[Any]:
     settings = TelegramSettings(
         bot_token=fake.token, webhook_secret=TELEGRAM_SECRET, api_url=f"{url}/bot"
     )
-    adapter = TelegramAdapter(settings, limits=SLOW)
+    adapter = TelegramAdapter(settings, limits=SLOW, accept=refuse_deliveries)
     await adapter.start()
     yield adapter.sender
     await adapter.stop()
