@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
+from uuid import UUID
 
-from domain.clock import Clock
-from domain.identity import Sender, resolve_sender
 from domain.ports.storage import UnitOfWorkFactory
 
 # E.164 allows 15 digits; apps send "+33 6 00..." or "33600...": keep digits and one '+'.
@@ -20,28 +19,13 @@ def normalize_phone(raw: str) -> str | None:
     return compact if compact.startswith("+") else f"+{compact}"
 
 
-async def save_shared_phone(
-    *,
-    uows: UnitOfWorkFactory,
-    clock: Clock,
-    sender: Sender,
-    phone: str,
-    default_timezone: str = "UTC",
-) -> bool:
-    """Store the number on the client behind this chat account; False if it is not saved.
-
-    A first contact that starts by sharing its number becomes a client like any other.
-    """
+async def save_client_phone(*, uows: UnitOfWorkFactory, client_id: UUID, phone: str) -> bool:
+    """Store a number a client shared from their chat app; False if it is not a number."""
     number = normalize_phone(phone)
     if number is None:
         return False
-    resolved = await resolve_sender(
-        uow=uows(), clock=clock, sender=sender, default_timezone=default_timezone
-    )
-    if resolved.client is None:
-        return False  # a reader's or admin's account: their number is not ours to keep
     async with uows() as work:
-        client = await work.clients.get(resolved.client.id)
+        client = await work.clients.get(client_id)
         if client is None:
             return False
         client.phone = number
