@@ -97,6 +97,15 @@ class LedgerAccount(StrEnum):
     PLATFORM_REVENUE = "platform_revenue"
     TAX_PAYABLE = "tax_payable"
     CASH = "cash"
+    PROVIDER_FEES = "provider_fees"  # what Stripe & co keep: the platform's expense
+
+
+class PostingKind(StrEnum):
+    """Why money moved: one kind per ledger posting."""
+
+    PAYMENT = "payment"
+    REFUND = "refund"
+    PAYOUT = "payout"
 
 
 class LedgerDirection(StrEnum):

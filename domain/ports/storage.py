@@ -12,6 +12,7 @@ from domain.ports.catalog import (
     ReaderRepository,
     ServiceRepository,
 )
+from domain.ports.ledger import LedgerRepository
 from domain.ports.links import (
     CalendarBusyRepository,
     ExternalRefRepository,
@@ -38,6 +39,7 @@ class UnitOfWork(Protocol):
     calendar_busy: CalendarBusyRepository
     reading_sessions: ReadingSessionRepository
     login_codes: LoginCodeRepository
+    ledger: LedgerRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction.

@@ -9,7 +9,13 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.enums import InvoiceStatus, LedgerAccount, LedgerDirection, PaymentStatus
+from domain.enums import (
+    InvoiceStatus,
+    LedgerAccount,
+    LedgerDirection,
+    PaymentStatus,
+    PostingKind,
+)
 from storage.models.base import Base, stamp, uuid_pk
 from storage.types import currency_check, money_checks, str_enum
 
@@ -129,6 +135,7 @@ class LedgerEntry(Base):
 
     id: Mapped[uuid.UUID] = uuid_pk()
     posting_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), index=True)
+    kind: Mapped[PostingKind | None] = mapped_column(str_enum(PostingKind))  # None: before 0005
     account: Mapped[LedgerAccount] = mapped_column(str_enum(LedgerAccount))
     direction: Mapped[LedgerDirection] = mapped_column(str_enum(LedgerDirection))
     amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
