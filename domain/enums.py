@@ -80,6 +80,13 @@ class InvoiceStatus(StrEnum):
     VOID = "void"
 
 
+class InvoiceKind(StrEnum):
+    """An invoice bills; a credit note takes part of an issued invoice back."""
+
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+
+
 class PaymentStatus(StrEnum):
     """Life cycle of a payment."""
 

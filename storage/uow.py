@@ -10,6 +10,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
+from domain.ports.invoices import InvoiceRepository
 from domain.ports.ledger import LedgerRepository
 from domain.ports.links import (
     CalendarBusyRepository,
@@ -43,6 +44,7 @@ from storage.repositories._common import overlap_as_slot_unavailable
 from storage.repositories.calendar_busy import SqlCalendarBusyRepository
 from storage.repositories.external_refs import SqlExternalRefRepository
 from storage.repositories.inbound import SqlInboundRepository
+from storage.repositories.invoices import SqlInvoiceRepository
 from storage.repositories.ledger import SqlLedgerRepository
 from storage.repositories.login_codes import SqlLoginCodeRepository
 from storage.repositories.reading_sessions import SqlReadingSessionRepository
@@ -84,6 +86,7 @@ class SqlUnitOfWork:
         self.reading_sessions: ReadingSessionRepository = SqlReadingSessionRepository(self._session)
         self.login_codes: LoginCodeRepository = SqlLoginCodeRepository(self._session)
         self.ledger: LedgerRepository = SqlLedgerRepository(self._session)
+        self.invoices: InvoiceRepository = SqlInvoiceRepository(self._session)
 
     @property
     def session(self) -> AsyncSession:

@@ -12,6 +12,7 @@ from domain.ports.catalog import (
     ReaderRepository,
     ServiceRepository,
 )
+from domain.ports.invoices import InvoiceRepository
 from domain.ports.ledger import LedgerRepository
 from domain.ports.links import (
     CalendarBusyRepository,
@@ -40,6 +41,7 @@ class UnitOfWork(Protocol):
     reading_sessions: ReadingSessionRepository
     login_codes: LoginCodeRepository
     ledger: LedgerRepository
+    invoices: InvoiceRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction.

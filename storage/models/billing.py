@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.enums import (
+    InvoiceKind,
     InvoiceStatus,
     LedgerAccount,
     LedgerDirection,
@@ -52,8 +53,18 @@ class FxRate(Base):
     source: Mapped[str] = mapped_column(sa.String(64))
 
 
+class InvoiceSequence(Base):
+    """The last invoice number a reader used in a year: numbers without gaps."""
+
+    __tablename__ = "invoice_sequences"
+
+    reader_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("readers.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(sa.Integer)
+
+
 class Invoice(Base):
-    """A bill to a client; totals are rounded once, at document level."""
+    """A bill (or credit note) to a client; its totals are the sums of its taxed lines."""
 
     __tablename__ = "invoices"
     __table_args__ = (
@@ -64,6 +75,13 @@ class Invoice(Base):
 
     id: Mapped[uuid.UUID] = uuid_pk()
     number: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    kind: Mapped[InvoiceKind] = mapped_column(
+        str_enum(InvoiceKind), server_default=InvoiceKind.INVOICE.value
+    )
+    credits_invoice_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("invoices.id"))
+    tax_rate_bps: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    tax_inclusive: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.true())
+    reverse_charge: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
     reader_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("readers.id"), index=True)
     client_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("clients.id"), index=True)
     booking_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("bookings.id"))
@@ -84,7 +102,7 @@ class InvoiceLine(Base):
 
     __tablename__ = "invoice_lines"
     __table_args__ = (
-        *money_checks("invoice_lines", "unit_price_minor", "amount_minor"),
+        *money_checks("invoice_lines", "unit_price_minor", "amount_minor", "tax_minor"),
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
     )
 
@@ -96,7 +114,8 @@ class InvoiceLine(Base):
     description: Mapped[str] = mapped_column(sa.String(500))
     quantity: Mapped[int] = mapped_column(sa.Integer, default=1)
     unit_price_minor: Mapped[int] = mapped_column(sa.BigInteger)
-    amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    amount_minor: Mapped[int] = mapped_column(sa.BigInteger)  # the line's net of tax
+    tax_minor: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
 
 
 class Payment(Base):
