@@ -134,7 +134,7 @@ class SqlUnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine, *, clock: Clock | None = None) -> None:
         """Keep the session maker and the clock that stamps created_at / updated_at."""
         self._sessions = session_factory(engine, write_intent=True)
-        self._readers = session_factory(engine)
+        self._readers = session_factory(engine, read_only=True)
         self._clock = clock
         self._gate = write_gate(engine)
 

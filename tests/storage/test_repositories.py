@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from collections.abc import AsyncIterator
@@ -16,7 +17,6 @@ from domain.enums import AvailabilityExceptionKind, Channel, OutboxKind, OutboxS
 from domain.errors import NotFound
 from domain.models import DatedException, OutboxEntry, WeeklyHours
 from storage.models import OutboxMessage
-from storage.models import Reader as ReaderRow
 from storage.uow import Database
 from tests.support.factories import (
     NOW,
@@ -58,7 +58,7 @@ class TestReaders:
         async with db.uows() as uow:
             assert [r.name for r in await uow.readers.list_active()] == ["Amal", "Zara"]
 
-    async def test_lock_schedule_bumps_the_version_and_refuses_unknown_readers(
+    async def test_lock_schedule_can_be_taken_twice_and_refuses_unknown_readers(
         self, db: Database
     ) -> None:
         reader = make_reader()
@@ -66,16 +66,35 @@ class TestReaders:
 
         async with db.uows() as uow:
             await uow.readers.lock_schedule(reader.id)
-            await uow.readers.lock_schedule(reader.id)
+            await uow.readers.lock_schedule(reader.id)  # the same transaction: no deadlock
             await uow.commit()
             with pytest.raises(NotFound):
                 await uow.readers.lock_schedule(uuid.uuid4())
 
-        async with db.uows() as uow:
-            version = await uow.session.scalar(
-                sa.select(ReaderRow.schedule_version).where(ReaderRow.id == reader.id)
-            )
-        assert version == 2
+    async def test_a_second_booker_waits_for_the_schedule_lock_until_the_first_commits(
+        self, postgres_url: str
+    ) -> None:
+        database = Database.from_url(postgres_url)
+        reader = make_reader()
+        await seed(database.uows, reader)
+        first_done = asyncio.Event()
+
+        async def second() -> bool:
+            async with database.uows() as uow:
+                await uow.readers.lock_schedule(reader.id)
+                waited_for_first = first_done.is_set()
+                await uow.commit()
+            return waited_for_first
+
+        async with database.uows() as uow:
+            await uow.readers.lock_schedule(reader.id)
+            waiting = asyncio.create_task(second())
+            await asyncio.sleep(0.3)
+            assert not waiting.done()  # blocked on the lock
+            first_done.set()
+            await uow.commit()
+        assert await waiting is True
+        await database.dispose()
 
 
 class TestServices:
