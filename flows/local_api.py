@@ -99,18 +99,16 @@ class LocalApiServer:
         """Block until `/health` answers 200; returns the URL, raises when it cannot start."""
         self.spawn()
         deadline = time.monotonic() + timeout
-        while True:
+        while not _answers(self.url):
             process = self._process
             if process is None or process.poll() is not None:
                 code = None if process is None else process.returncode
                 if code != PORT_TAKEN:
                     raise RuntimeError(f"Prefect's local API exited with code {code}")
                 self.spawn()  # another program took the port meanwhile
-            if _answers(self.url) or time.monotonic() > deadline:
-                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Prefect's local API did not answer within {timeout:.0f} s")
             time.sleep(0.1)
-        if not _answers(self.url):
-            raise RuntimeError(f"Prefect's local API did not answer within {timeout:.0f} s")
         return self.url
 
     @property

@@ -216,13 +216,16 @@ def payout_posting(amount: Money, *, reader_id: UUID, memo: str | None = None) -
     )
 
 
+def normal_side(account: LedgerAccount) -> LedgerDirection:
+    """The side an account grows on: debit for cash and fees paid, credit for what is owed."""
+    if account in (LedgerAccount.CASH, LedgerAccount.PROVIDER_FEES):
+        return LedgerDirection.DEBIT
+    return LedgerDirection.CREDIT
+
+
 def balance(legs: Sequence[Leg], account: LedgerAccount, currency: str) -> int:
-    """An account's balance on its normal side (credit for what is owed, debit for cash)."""
-    normal = (
-        LedgerDirection.DEBIT
-        if account in (LedgerAccount.CASH, LedgerAccount.PROVIDER_FEES)
-        else LedgerDirection.CREDIT
-    )
+    """An account's balance on its normal side."""
+    normal = normal_side(account)
     total = 0
     for leg in legs:
         if leg.account is account and leg.money.currency == currency:

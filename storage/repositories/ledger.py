@@ -8,12 +8,10 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.billing.ledger import Leg, Posting
+from domain.billing.ledger import Leg, Posting, normal_side
 from domain.billing.money import Money
 from domain.enums import LedgerAccount, LedgerDirection
 from storage.models import LedgerEntry
-
-DEBIT_NORMAL = (LedgerAccount.CASH, LedgerAccount.PROVIDER_FEES)
 
 
 def _signed(normal: LedgerDirection) -> sa.ColumnElement[int]:
@@ -65,8 +63,7 @@ class SqlLedgerRepository:
 
     async def balance(self, account: LedgerAccount, currency: str, reader_id: UUID | None) -> int:
         """SUM over the account's legs, signed by its normal side."""
-        normal = LedgerDirection.DEBIT if account in DEBIT_NORMAL else LedgerDirection.CREDIT
-        query = sa.select(sa.func.coalesce(sa.func.sum(_signed(normal)), 0)).where(
+        query = sa.select(sa.func.coalesce(sa.func.sum(_signed(normal_side(account))), 0)).where(
             LedgerEntry.account == account, LedgerEntry.currency == currency
         )
         if reader_id is not None:
