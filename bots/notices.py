@@ -85,10 +85,26 @@ def _headline(
         return t(Msg.CANCELLED, fee_text=fee_text)
     if kind is NoticeKind.CALENDAR_CONFLICT:
         return t(Msg.CALENDAR_CONFLICT, **values)
+    if kind in (NoticeKind.PAYMENT_REFUNDED, NoticeKind.PAYMENT_DISPUTED):
+        return _money_headline(t, kind, params, audience)
     provider = params.get("provider", "")
     if params.get("url"):
         return t(Msg.RECONNECT_ACCOUNT, provider=provider, url=params["url"])
     return t(Msg.RECONNECT_ACCOUNT_NO_URL, provider=provider)
+
+
+def _money_headline(
+    t: Callable[..., str], kind: NoticeKind, params: dict[str, str], audience: Audience
+) -> str:
+    """A refund told to the client, or a dispute told to the reader."""
+    amount = format_money(
+        int(params.get("amount_minor", "0") or 0), params.get("currency", "USD"), audience.language
+    )
+    if kind is NoticeKind.PAYMENT_DISPUTED:
+        return t(Msg.PAYMENT_DISPUTED, amount=amount, reason=params.get("reason") or "-")
+    if params.get("reason") == "slot_taken":
+        return t(Msg.PAID_SLOT_TAKEN, amount=amount)
+    return t(Msg.REFUNDED, amount=amount)
 
 
 async def _view(uows: UnitOfWorkFactory, booking_id: UUID | None) -> BookingView | None:

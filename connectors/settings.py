@@ -78,3 +78,19 @@ class XSettings(VendorSettings):
     access_token_secret: SecretStr
     bearer_token: SecretStr | None = None
     api_url: str = "https://api.twitter.com"
+
+
+class FxSettings(VendorSettings):
+    """The ECB's daily reference-rate file; its 90-day and full history sit beside it."""
+
+    rates_url: str = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
+    timeout_seconds: float = 30.0
+
+
+class StripeSettings(VendorSettings):
+    """A secret API key for Checkout and refunds, and the signing secret of the webhook endpoint."""
+
+    api_key: SecretStr
+    webhook_secret: SecretStr
+    api_url: str = "https://api.stripe.com"
+    tolerance_seconds: int = 300  # Stripe's own default window for a signature's timestamp

@@ -90,10 +90,28 @@ class InvoiceKind(StrEnum):
 class PaymentStatus(StrEnum):
     """Life cycle of a payment."""
 
-    PENDING = "pending"
+    PENDING = "pending"  # a checkout is open; nothing received yet
     SUCCEEDED = "succeeded"
-    FAILED = "failed"
+    FAILED = "failed"  # the checkout lapsed or was abandoned
+    REFUNDED = "refunded"  # all of it went back (a partial refund stays SUCCEEDED)
+
+
+class PaymentMethod(StrEnum):
+    """How the client paid: online through a provider, or recorded by the reader."""
+
+    CARD = "card"  # a provider's checkout (Stripe, the test-mode page)
+    TELEGRAM = "telegram"  # Telegram's native payments
+    CASH = "cash"
+    BANK_TRANSFER = "bank_transfer"
+    OTHER = "other"
+
+
+class PaymentEventKind(StrEnum):
+    """What a payment provider told us happened; one kind per webhook event we act on."""
+
+    COMPLETED = "completed"
     REFUNDED = "refunded"
+    DISPUTED = "disputed"
 
 
 class LedgerAccount(StrEnum):
@@ -112,6 +130,7 @@ class PostingKind(StrEnum):
 
     PAYMENT = "payment"
     REFUND = "refund"
+    DISPUTE = "dispute"  # the client's bank took the money back
     PAYOUT = "payout"
 
 
@@ -201,6 +220,8 @@ class OutboxKind(StrEnum):
     BOOKING_NO_SHOW = "booking.no_show"
     BOOKING_REMINDER = "booking.reminder"
     MESSAGE = "message"
+    PAYMENT_REFUND = "payment.refund"  # give money back through the provider, then book it
+    PAYMENT_DISPUTED = "payment.disputed"  # tell the reader a client's bank took money back
 
 
 class EmailKind(StrEnum):

@@ -58,6 +58,12 @@ class CancellationRefused(DomainError):
     code = "cancellation_refused"
 
 
+class PaymentRequired(DomainError):
+    """The service is paid before it is confirmed: the hold waits for the payment."""
+
+    code = "payment_required"
+
+
 class ConcurrentUpdate(DomainError):
     """Someone changed the row first; the caller may reload and retry."""
 

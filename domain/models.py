@@ -54,6 +54,10 @@ class Reader:
     revenue_share_bps: int = 7000
     room_url: str | None = None
     ics_token: str | None = None
+    country: str | None = None  # ISO 3166 alpha-2: where the reader is taxed
+    tax_inclusive: bool = True  # prices include tax (VAT-style) or carry it on top
+    prepayment_required: bool = False  # bookings wait for their payment to confirm
+    payment_window_minutes: int = 30
     is_active: bool = True
 
     @property
@@ -77,6 +81,8 @@ class Service:
     currency: str
     package_sessions: int | None = None
     description: str | None = None
+    prepayment_required: bool | None = None  # None: the reader's setting
+    revenue_share_bps: int | None = None  # None: the reader's share
     is_active: bool = True
 
 

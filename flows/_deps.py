@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from domain.clock import Clock
 from domain.ports.accounts import AccountsResolver
 from domain.ports.notify import Notifier
+from domain.ports.payments import PaymentProvider
 from domain.ports.storage import UnitOfWorkFactory
 
 Closer = Callable[[], Awaitable[None]]
@@ -41,6 +42,8 @@ class FlowDeps:
     clock: Clock
     notifier: Notifier
     accounts: AccountsResolver
+    # Refunds go back through the provider that took the money, found by its name.
+    payments: dict[str, PaymentProvider] = field(default_factory=dict)
     policy: RunPolicy = field(default_factory=RunPolicy)
     closers: list[Closer] = field(default_factory=list)
     # Set when this process shuts down: a run that keeps taking new rows stops doing so.

@@ -94,6 +94,7 @@ async def apply_booking_effect(entry: OutboxEntry) -> EffectResult:
             notifier=deps.notifier,
             clock=deps.clock,
             entry=entry,
+            payments=deps.payments,
         )
     except TransientConnectorError as exc:
         await wait_out_retry_after(exc, deps.policy)

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from flows.local_api import stop_local_api
-from hub import api, booking_routes, pages
+from hub import api, booking_routes, pages, payment_routes
 from hub.channels import ChannelHub, ChannelOptions
 from hub.dispatcher import DispatcherOptions, FlowDispatcher, start_dispatcher
 from hub.flow_worker import FlowWorkerProcess, WorkerState
@@ -85,6 +85,7 @@ def create_app(
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(pages.router())
+    app.include_router(payment_routes.router())  # the built-in pay page
 
     app.include_router(api.router(settings), prefix="/api/v1")
     app.include_router(api.outbox_router(settings))

@@ -79,6 +79,7 @@ def deps_on(
 ) -> FlowDeps:
     """Flow dependencies on a database someone else owns (the hub's runtime)."""
     from hub.accounts import ProviderAccounts
+    from hub.payments import payment_providers
     from hub.secrets import credential_cipher
     from storage.credentials import SqlCredentialVault
     from storage.db import session_factory
@@ -90,6 +91,7 @@ def deps_on(
         clock=clock,
         notifier=notifier,
         accounts=accounts,
+        payments=payment_providers(settings),
         policy=policy or RunPolicy(),
         closers=[accounts.aclose],
     )

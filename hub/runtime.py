@@ -13,6 +13,7 @@ from connectors.email.smtp import SmtpMailer
 from domain.booking.queries import list_readers
 from domain.clock import Clock, SystemClock
 from domain.ports.email import Mailer
+from hub.payments import build_payment_provider
 from hub.settings import Settings
 from storage.conversation_store import SqlConversationStore
 from storage.db import WriterRole, write_gate
@@ -57,6 +58,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         brand="Samia",
         default_timezone=settings.default_timezone,
         public_url=settings.public_url,
+        payments=build_payment_provider(settings),
     )
     store = SqlConversationStore(database.engine, gate=write_gate(database.engine))
     runtime = Runtime(

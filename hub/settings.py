@@ -198,6 +198,11 @@ class Settings(BaseSettings):
     x_access_token_secret: SecretStr | None = None
     x_api_url: str = "https://api.twitter.com"
 
+    stripe_api_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    stripe_api_url: str = "https://api.stripe.com"
+    telegram_payment_provider_token: SecretStr | None = None
+
     @model_validator(mode="after")
     def _refuse_half_configured_providers(self) -> Settings:
         """Fail at start-up, naming the setting, rather than half-working at the first call."""

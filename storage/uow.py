@@ -10,7 +10,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
-from domain.ports.invoices import InvoiceRepository
+from domain.ports.fx import FxRateRepository
+from domain.ports.invoices import InvoiceRepository, TaxRateRepository
 from domain.ports.ledger import LedgerRepository
 from domain.ports.links import (
     CalendarBusyRepository,
@@ -18,6 +19,7 @@ from domain.ports.links import (
     ReadingSessionRepository,
 )
 from domain.ports.login import LoginCodeRepository
+from domain.ports.payment_records import PaymentRepository
 from domain.ports.storage import (
     AvailabilityRepository,
     BookingRepository,
@@ -43,11 +45,14 @@ from storage.repositories import (
 from storage.repositories._common import overlap_as_slot_unavailable
 from storage.repositories.calendar_busy import SqlCalendarBusyRepository
 from storage.repositories.external_refs import SqlExternalRefRepository
+from storage.repositories.fx_rates import SqlFxRateRepository
 from storage.repositories.inbound import SqlInboundRepository
 from storage.repositories.invoices import SqlInvoiceRepository
 from storage.repositories.ledger import SqlLedgerRepository
 from storage.repositories.login_codes import SqlLoginCodeRepository
+from storage.repositories.payments import SqlPaymentRepository
 from storage.repositories.reading_sessions import SqlReadingSessionRepository
+from storage.repositories.tax_rates import SqlTaxRateRepository
 
 
 class SqlUnitOfWork:
@@ -87,6 +92,9 @@ class SqlUnitOfWork:
         self.login_codes: LoginCodeRepository = SqlLoginCodeRepository(self._session)
         self.ledger: LedgerRepository = SqlLedgerRepository(self._session)
         self.invoices: InvoiceRepository = SqlInvoiceRepository(self._session)
+        self.fx_rates: FxRateRepository = SqlFxRateRepository(self._session)
+        self.payments: PaymentRepository = SqlPaymentRepository(self._session)
+        self.tax_rates: TaxRateRepository = SqlTaxRateRepository(self._session)
 
     @property
     def session(self) -> AsyncSession:

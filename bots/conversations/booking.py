@@ -14,6 +14,7 @@ from bots.conversations.common import Conv, client_menu, domain_error_reply
 from bots.conversations.deps import ChatDeps
 from bots.conversations.verbs import BookingVerb as Verb
 from bots.engine import Conversation, InboundEvent, Reply, Step, Turn
+from bots.language import Msg
 from domain import errors, identity
 from domain.booking import queries, service
 from domain.enums import Channel, Role
@@ -196,6 +197,8 @@ async def on_confirm(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
             hold_id=UUID(hex=event.action.arg),
             client_id=turn.actor.person_id,
         )
+    except errors.PaymentRequired:
+        return await _ask_to_pay(turn, UUID(hex=event.action.arg))
     except errors.HoldExpired:
         step = await _slots_for(
             turn, date.fromisoformat(turn.ctx.get("day", _today(turn).isoformat()))
@@ -205,6 +208,17 @@ async def on_confirm(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     except errors.DomainError as error:
         return Step.end(domain_error_reply(turn, error))
     return Step.end(await views.booked(turn, booking))
+
+
+async def _ask_to_pay(turn: Turn[ChatDeps], hold_id: UUID) -> Step:
+    """A reading paid in advance: the hold waits for the payment, behind one checkout link."""
+    try:
+        payment = await turn.deps.open_checkout(hold_id, turn.actor.person_id)
+    except errors.DomainError as error:
+        return Step.end(domain_error_reply(turn, error))
+    except errors.ConnectorError:
+        return Step.stay(Reply(turn.t(Msg.PAY_PAGE_FAILED)))
+    return Step.end(views.pay_prompt(turn, payment))
 
 
 async def on_confirm_text(turn: Turn[ChatDeps], event: InboundEvent) -> Step:

@@ -12,7 +12,8 @@ from bots.conversations.common import Conv, choice, client_menu, day_label, pric
 from bots.conversations.deps import ChatDeps
 from bots.conversations.verbs import BookingVerb
 from bots.engine import Action, Reply, Turn
-from bots.language import Intent, Msg, format_time, format_when, parse_intent
+from bots.language import Intent, Msg, format_money, format_time, format_when, parse_intent
+from domain.billing.payments import Payment
 from domain.booking.queries import client_profile
 from domain.booking.windows import Slot
 from domain.enums import Channel, PricingModel
@@ -196,6 +197,20 @@ async def booked(turn: Turn[ChatDeps], booking: Booking) -> Reply:
         reader=view.reader.brand,
         when=format_when(booking.starts_at, turn.actor.timezone, turn.actor.language),
         reference=booking.reference,
+    )
+    return Reply(text, choices=client_menu(turn))
+
+
+def pay_prompt(turn: Turn[ChatDeps], payment: Payment) -> Reply:
+    """The pay link, the amount and how long the slot is kept for it."""
+    assert payment.expires_at is not None
+    text = turn.t(
+        Msg.PAY_TO_CONFIRM,
+        amount=format_money(
+            payment.amount.amount_minor, payment.amount.currency, turn.actor.language
+        ),
+        url=payment.checkout_url or "",
+        until=format_when(payment.expires_at, turn.actor.timezone, turn.actor.language),
     )
     return Reply(text, choices=client_menu(turn))
 

@@ -8,11 +8,14 @@ from typing import Any
 from uuid import UUID
 
 from bots.conversations.cache import TtlCache
+from domain.billing import checkout
+from domain.billing.payments import Payment
 from domain.booking import queries
 from domain.clock import Clock
-from domain.errors import NotFound
+from domain.errors import InvalidRequest, NotFound
 from domain.models import Booking, Reader, Service
 from domain.ports.email import Mailer
+from domain.ports.payments import PaymentProvider
 from domain.ports.storage import UnitOfWorkFactory
 
 
@@ -28,6 +31,8 @@ class ChatDeps:
     public_url: str = "http://127.0.0.1:8000"
     # Sign-in codes; None only where no email can leave (then a known email cannot sign in).
     mailer: Mailer | None = None
+    # Where a reading paid in advance is paid: the built-in pay page unless Stripe is set.
+    payments: PaymentProvider | None = None
     reader_names: list[str] = field(default_factory=list)
     catalog: TtlCache[Any, Any] = field(default_factory=lambda: TtlCache(ttl=30.0))
     actors: TtlCache[str, Any] = field(default_factory=lambda: TtlCache(ttl=15.0))
@@ -71,6 +76,20 @@ class ChatDeps:
         reader = await self.reader(booking.reader_id)
         return queries.BookingView(
             booking, reader, await self.service(reader.id, booking.service_id)
+        )
+
+    async def open_checkout(self, hold_id: UUID, client_id: UUID) -> Payment:
+        """The checkout a held, prepaid booking waits for (opened once, however often asked)."""
+        if self.payments is None:
+            raise InvalidRequest("payments are not set up on this hub")
+        back = f"{self.public_url.rstrip('/')}/chat"
+        return await checkout.request_payment(
+            uows=self.uows,
+            clock=self.clock,
+            provider=self.payments,
+            booking_id=hold_id,
+            client_id=client_id,
+            pages=checkout.PaymentPages(success_url=back, cancel_url=back),
         )
 
     async def booking_view(self, booking_id: UUID) -> queries.BookingView:

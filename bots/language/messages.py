@@ -82,6 +82,31 @@ class Msg(StrEnum):
     SLOT_TAKEN = "Sorry, that time was just taken. Here are other times:"
     HOLD_EXPIRED = "Your hold expired. Please choose a time again:"
 
+    # Payments.
+    PAY_TO_CONFIRM = (
+        "To confirm, please pay {amount} here: {url}\n"
+        "Your time is kept for you until {until}; the booking confirms as soon as you pay."
+    )
+    PAY_PAGE_FAILED = "The payment page could not be opened. Please try again."
+    PAID_AND_BOOKED = "Payment received, thank you! Your booking is confirmed."
+    PAID_SLOT_TAKEN = (
+        "Your payment of {amount} arrived after your hold ended and the time was taken, "
+        "so it is being refunded in full. Please choose another time."
+    )
+    PAY_TEST_BANNER = "Test mode: no card is charged. This page stands in for a card checkout."
+    PAY_HEADING = "Pay {reader}"
+    PAY_BUTTON = "Pay {amount} (test)"
+    PAY_UNTIL = "This link works until {until}."
+    PAY_DONE = "Paid. Thank you! You can go back to the chat."
+    PAY_EXPIRED = "This payment link has expired. Please book again in the chat."
+    PAY_ALREADY = "This has been paid already. Thank you!"
+    PAY_UNAVAILABLE = "Payments cannot be taken right now. Please try again later."
+    REFUNDED = "{amount} has been refunded to you."
+    PAYMENT_DISPUTED = (
+        "A client's bank disputed a payment of {amount}. Reason given: {reason}. "
+        "The amount is held back from your payout until the dispute is settled."
+    )
+
     # My bookings, cancel, reschedule.
     NO_UPCOMING = "You have no upcoming bookings."
     UPCOMING = "Your upcoming bookings:"

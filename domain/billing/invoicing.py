@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -35,71 +36,89 @@ class InvoiceRequest:
 async def issue_invoice(*, uow: UnitOfWork, clock: Clock, request: InvoiceRequest) -> Invoice:
     """The next number of the reader's year, the lines priced, stored; all or nothing."""
     async with uow:
-        reader = await uow.readers.get(request.reader_id)
-        if reader is None:
-            raise NotFound("reader not found")
-        if await uow.clients.get(request.client_id) is None:
-            raise NotFound("client not found")
-        now = clock.now()
-        year = now.astimezone(ZoneInfo(reader.timezone)).year
-        sequence = await uow.invoices.next_sequence(reader.id, year)
-        invoice = draft_invoice(
-            number=invoice_number(reader.slug, year, sequence),
-            kind=InvoiceKind.INVOICE,
-            reader_id=reader.id,
-            client_id=request.client_id,
-            currency=request.currency,
-            lines=request.lines,
-            rule=request.rule,
-            issued_at=now,
-            booking_id=request.booking_id,
-        )
-        await uow.invoices.add(invoice)
+        invoice = await issue_in(uow, clock.now(), request)
         await uow.commit()
+    return invoice
+
+
+async def issue_in(
+    uow: UnitOfWork,
+    now: datetime,
+    request: InvoiceRequest,
+    status: InvoiceStatus = InvoiceStatus.ISSUED,
+) -> Invoice:
+    """Issue inside the caller's transaction (a payment and its invoice commit together)."""
+    reader = await uow.readers.get(request.reader_id)
+    if reader is None:
+        raise NotFound("reader not found")
+    if await uow.clients.get(request.client_id) is None:
+        raise NotFound("client not found")
+    year = now.astimezone(ZoneInfo(reader.timezone)).year
+    sequence = await uow.invoices.next_sequence(reader.id, year)
+    invoice = draft_invoice(
+        number=invoice_number(reader.slug, year, sequence),
+        kind=InvoiceKind.INVOICE,
+        reader_id=reader.id,
+        client_id=request.client_id,
+        currency=request.currency,
+        lines=request.lines,
+        rule=request.rule,
+        issued_at=now,
+        booking_id=request.booking_id,
+    )
+    invoice = replace(invoice, status=status)
+    await uow.invoices.add(invoice)
     return invoice
 
 
 async def credit_invoice(
     *, uow: UnitOfWork, clock: Clock, invoice_id: UUID, lines: list[LineRequest] | None = None
 ) -> Invoice:
-    """A credit note for all of an invoice (or for `lines`), never more than is left of it.
+    """A credit note for all of an invoice (or for `lines`), never more than is left of it."""
+    async with uow:
+        note = await credit_in(uow, clock.now(), invoice_id, lines)
+        await uow.commit()
+    return note
+
+
+async def credit_in(
+    uow: UnitOfWork, now: datetime, invoice_id: UUID, lines: list[LineRequest] | None = None
+) -> Invoice:
+    """Credit inside the caller's transaction (a refund and its credit note commit together).
 
     The note is numbered in the same series and keeps the invoice's tax rule, so its tax
     reverses the invoice's own.
     """
-    async with uow:
-        invoice = await uow.invoices.get(invoice_id)
-        if invoice is None:
-            raise NotFound("invoice not found")
-        if invoice.kind is not InvoiceKind.INVOICE or invoice.status is InvoiceStatus.VOID:
-            raise InvalidTransition("only an issued invoice can be credited")
-        reader = await uow.readers.get(invoice.reader_id)
-        if reader is None:
-            raise NotFound("reader not found")
-        now = clock.now()
-        year = now.astimezone(ZoneInfo(reader.timezone)).year
-        wanted = lines or [
-            LineRequest(line.description, line.unit_price_minor, line.quantity)
-            for line in invoice.lines
-        ]
-        note = draft_invoice(
-            number="",  # numbered below, once it is known to fit
-            kind=InvoiceKind.CREDIT_NOTE,
-            reader_id=invoice.reader_id,
-            client_id=invoice.client_id,
-            currency=invoice.currency,
-            lines=wanted,
-            rule=invoice.rule,
-            issued_at=now,
-            booking_id=invoice.booking_id,
-            credits_invoice_id=invoice.id,
-        )
-        credited = sum(n.total.amount_minor for n in await uow.invoices.credits_of(invoice.id))
-        left = invoice.total.amount_minor - credited
-        if note.total.amount_minor > left:
-            raise InvalidAmount(f"at most {Money(left, invoice.currency)} can still be credited")
-        sequence = await uow.invoices.next_sequence(reader.id, year)
-        note = replace(note, number=invoice_number(reader.slug, year, sequence))
-        await uow.invoices.add(note)
-        await uow.commit()
+    invoice = await uow.invoices.get(invoice_id)
+    if invoice is None:
+        raise NotFound("invoice not found")
+    if invoice.kind is not InvoiceKind.INVOICE or invoice.status is InvoiceStatus.VOID:
+        raise InvalidTransition("only an issued invoice can be credited")
+    reader = await uow.readers.get(invoice.reader_id)
+    if reader is None:
+        raise NotFound("reader not found")
+    year = now.astimezone(ZoneInfo(reader.timezone)).year
+    wanted = lines or [
+        LineRequest(line.description, line.unit_price_minor, line.quantity)
+        for line in invoice.lines
+    ]
+    note = draft_invoice(
+        number="",  # numbered below, once it is known to fit
+        kind=InvoiceKind.CREDIT_NOTE,
+        reader_id=invoice.reader_id,
+        client_id=invoice.client_id,
+        currency=invoice.currency,
+        lines=wanted,
+        rule=invoice.rule,
+        issued_at=now,
+        booking_id=invoice.booking_id,
+        credits_invoice_id=invoice.id,
+    )
+    credited = sum(n.total.amount_minor for n in await uow.invoices.credits_of(invoice.id))
+    left = invoice.total.amount_minor - credited
+    if note.total.amount_minor > left:
+        raise InvalidAmount(f"at most {Money(left, invoice.currency)} can still be credited")
+    sequence = await uow.invoices.next_sequence(reader.id, year)
+    note = replace(note, number=invoice_number(reader.slug, year, sequence))
+    await uow.invoices.add(note)
     return note

@@ -7,9 +7,11 @@ row describes it), so rows that run late, twice or out of order still converge.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from domain.billing.refund_effects import alert_dispute, apply_refund
 from domain.booking import reminders
 from domain.booking.externals import (
     BookingContext,
@@ -24,6 +26,7 @@ from domain.errors import AuthExpired, PermanentConnectorError, TransientConnect
 from domain.models import OutboxEntry
 from domain.ports.accounts import AccountsResolver
 from domain.ports.notify import Notice, NoticeKind, Notifier
+from domain.ports.payments import PaymentProvider
 from domain.ports.storage import UnitOfWorkFactory
 
 EFFECT_KINDS = (
@@ -31,6 +34,8 @@ EFFECT_KINDS = (
     OutboxKind.BOOKING_RESCHEDULED,
     OutboxKind.BOOKING_CANCELLED,
     OutboxKind.BOOKING_REMINDER,
+    OutboxKind.PAYMENT_REFUND,
+    OutboxKind.PAYMENT_DISPUTED,
 )
 MAX_ATTEMPTS = 8
 _FIRST_RETRY, _LONGEST_RETRY = timedelta(seconds=30), timedelta(hours=1)
@@ -81,8 +86,15 @@ async def apply_effect(
     notifier: Notifier,
     clock: Clock,
     entry: OutboxEntry,
+    payments: Mapping[str, PaymentProvider] | None = None,
 ) -> EffectResult:
     """Carry out one row; transient errors propagate so the caller can retry the whole row."""
+    if entry.kind is OutboxKind.PAYMENT_REFUND:
+        return await apply_refund(
+            uows=uows, clock=clock, notifier=notifier, payments=payments or {}, entry=entry
+        )
+    if entry.kind is OutboxKind.PAYMENT_DISPUTED:
+        return await alert_dispute(uows=uows, clock=clock, notifier=notifier, entry=entry)
     if entry.kind is OutboxKind.BOOKING_REMINDER:
         return await reminders.send_reminder(uows=uows, notifier=notifier, clock=clock, entry=entry)
     ctx = await load_context(uows, UUID(entry.payload["booking_id"]))

@@ -12,7 +12,14 @@ from domain.booking.availability import is_bookable
 from domain.booking.windows import TimeWindow
 from domain.clock import Clock
 from domain.enums import BookingStatus, Channel, OutboxKind, PricingModel
-from domain.errors import HoldExpired, InvalidRequest, InvalidTransition, NotFound, SlotUnavailable
+from domain.errors import (
+    HoldExpired,
+    InvalidRequest,
+    InvalidTransition,
+    NotFound,
+    PaymentRequired,
+    SlotUnavailable,
+)
 from domain.models import Booking, DatedException, OutboxEntry, Reader, Service, WeeklyHours
 from domain.ports.storage import UnitOfWork
 
@@ -84,7 +91,11 @@ async def hold_slot(*, uow: UnitOfWork, clock: Clock, request: HoldRequest) -> B
 async def confirm_booking(
     *, uow: UnitOfWork, clock: Clock, hold_id: UUID, client_id: UUID
 ) -> Booking:
-    """Turn a live hold into a booking; confirming twice returns the same booking."""
+    """Turn a live hold into a booking; confirming twice returns the same booking.
+
+    A hold of a service paid in advance is refused with PaymentRequired: it confirms when
+    its payment arrives (`domain.billing.settlement`), never before.
+    """
     now = clock.now()
     async with uow:
         booking = await _booking(uow, hold_id, client_id=client_id)
@@ -99,14 +110,59 @@ async def confirm_booking(
             await uow.bookings.save(booking)
             await uow.commit()
             raise HoldExpired("hold expired")
-        await _settle_package(uow, booking, now)
-        _transition(booking, BookingStatus.CONFIRMED, now)
-        booking.confirmed_at = now
-        booking.hold_expires_at = None
-        await uow.bookings.save(booking)
-        await _emit(uow, OutboxKind.BOOKING_CONFIRMED, booking, now)
+        if booking.price_minor > 0 and await _paid_in_advance(uow, booking):
+            raise PaymentRequired("this reading is paid before it is confirmed")
+        await _confirm(uow, booking, now)
         await uow.commit()
     return booking
+
+
+async def confirm_paid_hold(*, uow: UnitOfWork, booking_id: UUID, now: datetime) -> Booking | None:
+    """In the caller's transaction: confirm the booking its payment just paid for.
+
+    A hold that lapsed is confirmed still if nobody took the slot meanwhile; None when the
+    slot is gone (or the booking was cancelled), so the caller refunds the payment.
+    """
+    booking = await uow.bookings.get(booking_id)
+    if booking is None:
+        return None
+    await uow.readers.lock_schedule(booking.reader_id)
+    booking = await uow.bookings.get(booking_id)
+    if booking is None or booking.status is BookingStatus.CANCELLED:
+        return None
+    if booking.status is not BookingStatus.HELD and booking.status is not BookingStatus.EXPIRED:
+        return booking  # confirmed already (a pay-later booking paid), or finished
+    if booking.hold_expires_at is None or booking.hold_expires_at <= now:
+        reader = await _reader(uow, booking.reader_id)
+        window = TimeWindow(booking.starts_at, booking.ends_at)
+        schedule = await _schedule_around(uow, reader, window)
+        try:  # our lapsed hold is expired by the check itself, so it does not count
+            await _ensure_free(uow, reader, window, now, schedule)
+        except SlotUnavailable:
+            return None
+        booking = await uow.bookings.get(booking_id)  # the check may have expired our hold
+        if booking is None:
+            return None
+    await _confirm(uow, booking, now)
+    return booking
+
+
+async def _confirm(uow: UnitOfWork, booking: Booking, now: datetime) -> None:
+    """The hold becomes a booking: its package session used, the effects queued."""
+    await _settle_package(uow, booking, now)
+    _transition(booking, BookingStatus.CONFIRMED, now)
+    booking.confirmed_at = now
+    booking.hold_expires_at = None
+    await uow.bookings.save(booking)
+    await _emit(uow, OutboxKind.BOOKING_CONFIRMED, booking, now)
+
+
+async def _paid_in_advance(uow: UnitOfWork, booking: Booking) -> bool:
+    """Whether the booking's service (or, by default, its reader) wants payment first."""
+    service = await uow.services.get(booking.service_id)
+    if service is not None and service.prepayment_required is not None:
+        return service.prepayment_required
+    return (await _reader(uow, booking.reader_id)).prepayment_required
 
 
 async def reschedule_booking(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
 from domain.billing.invoices import Invoice
+from domain.billing.tax import TaxRateRow
 
 
 class InvoiceRepository(Protocol):
@@ -56,6 +58,26 @@ class InvoiceRepository(Protocol):
         """
         ...
 
+    async def for_booking(self, booking_id: UUID) -> Invoice | None:
+        """The invoice (not credit note) a booking was billed with.
+
+        Args:
+            booking_id: The booking.
+
+        Returns:
+            The invoice, or None when it was not invoiced yet.
+        """
+        ...
+
+    async def mark_paid(self, invoice_id: UUID, paid_at: datetime) -> None:
+        """Record that an invoice was paid in full.
+
+        Args:
+            invoice_id: The invoice.
+            paid_at: When the payment arrived.
+        """
+        ...
+
     async def for_reader(self, reader_id: UUID, limit: int = 50) -> list[Invoice]:
         """A reader's invoices and credit notes, newest first.
 
@@ -65,5 +87,29 @@ class InvoiceRepository(Protocol):
 
         Returns:
             The invoices.
+        """
+        ...
+
+
+class TaxRateRepository(Protocol):
+    """The standard tax rates a reader charges, per country and period."""
+
+    async def rate_for(self, country: str, day: date) -> TaxRateRow | None:
+        """The rate in force in a country on a day.
+
+        Args:
+            country: ISO 3166 alpha-2.
+            day: The day of supply.
+
+        Returns:
+            The rate and its name ("VAT"), or None when none is configured.
+        """
+        ...
+
+    async def add(self, rate: TaxRateRow) -> None:
+        """Configure a rate (a new period of a country's rate is a new row).
+
+        Args:
+            rate: Country, name, basis points and validity.
         """
         ...

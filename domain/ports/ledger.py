@@ -7,7 +7,7 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.billing.ledger import Leg, Posting
-from domain.enums import LedgerAccount
+from domain.enums import LedgerAccount, PostingKind
 
 
 class LedgerRepository(Protocol):
@@ -30,6 +30,18 @@ class LedgerRepository(Protocol):
 
         Returns:
             Its legs: debits first, then credits, each by account name.
+        """
+        ...
+
+    async def payment_legs(self, payment_id: UUID, kinds: tuple[PostingKind, ...]) -> list[Leg]:
+        """The legs a payment's postings of these kinds wrote (what its refunds took back).
+
+        Args:
+            payment_id: The payment.
+            kinds: Which postings (REFUND, DISPUTE, ...).
+
+        Returns:
+            Their legs, in no particular order.
         """
         ...
 

@@ -19,6 +19,8 @@ class NoticeKind(StrEnum):
     REMINDER = "reminder"
     CALENDAR_CONFLICT = "calendar_conflict"
     RECONNECT_ACCOUNT = "reconnect_account"
+    PAYMENT_REFUNDED = "payment_refunded"  # to the client: money on its way back
+    PAYMENT_DISPUTED = "payment_disputed"  # to the reader: a client's bank took it back
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,8 @@ from domain.ports.catalog import (
     ReaderRepository,
     ServiceRepository,
 )
-from domain.ports.invoices import InvoiceRepository
+from domain.ports.fx import FxRateRepository
+from domain.ports.invoices import InvoiceRepository, TaxRateRepository
 from domain.ports.ledger import LedgerRepository
 from domain.ports.links import (
     CalendarBusyRepository,
@@ -20,6 +21,7 @@ from domain.ports.links import (
     ReadingSessionRepository,
 )
 from domain.ports.login import LoginCodeRepository
+from domain.ports.payment_records import PaymentRepository
 from domain.ports.people import ClientRepository, IdentityRepository
 from domain.ports.records import InboundRepository, OutboxRepository
 
@@ -42,6 +44,9 @@ class UnitOfWork(Protocol):
     login_codes: LoginCodeRepository
     ledger: LedgerRepository
     invoices: InvoiceRepository
+    fx_rates: FxRateRepository
+    payments: PaymentRepository
+    tax_rates: TaxRateRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction.

@@ -14,6 +14,7 @@ from domain.enums import (
     InvoiceStatus,
     LedgerAccount,
     LedgerDirection,
+    PaymentMethod,
     PaymentStatus,
     PostingKind,
 )
@@ -119,25 +120,58 @@ class InvoiceLine(Base):
 
 
 class Payment(Base):
-    """Money received for an invoice, with the FX rate used if currencies differ."""
+    """Money asked for or received, with what it was worth to the reader and the platform.
+
+    The FX snapshot (settlement_* in the reader's currency, platform_* in the platform's)
+    is written once, with the rate of the payment's day, and never recomputed.
+    """
 
     __tablename__ = "payments"
     __table_args__ = (
-        *money_checks("payments", "amount_minor", "settlement_amount_minor"),
+        *money_checks(
+            "payments",
+            "amount_minor",
+            "settlement_amount_minor",
+            "platform_amount_minor",
+            "refunded_minor",
+            "disputed_minor",
+            "tax_minor",
+            "platform_fee_minor",
+            "provider_fee_minor",
+        ),
         currency_check("payments"),
         sa.UniqueConstraint("provider", "provider_payment_id"),
+        sa.UniqueConstraint("provider", "checkout_id"),
+        sa.CheckConstraint("refunded_minor <= amount_minor", name="refund_within_amount"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    invoice_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("invoices.id"), index=True)
+    invoice_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("invoices.id"), index=True)
+    booking_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("bookings.id"), index=True)
+    reader_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("readers.id"), index=True)
+    client_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("clients.id"), index=True)
+    method: Mapped[PaymentMethod] = mapped_column(
+        str_enum(PaymentMethod), default=PaymentMethod.CARD, server_default="card"
+    )
     amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3))
     settlement_amount_minor: Mapped[int | None] = mapped_column(sa.BigInteger)
     settlement_currency: Mapped[str | None] = mapped_column(sa.String(3))
     fx_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 8))
     fx_rate_as_of: Mapped[date | None] = mapped_column(sa.Date)
+    platform_amount_minor: Mapped[int | None] = mapped_column(sa.BigInteger)
+    platform_currency: Mapped[str | None] = mapped_column(sa.String(3))
+    platform_fx_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 8))
+    tax_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    platform_fee_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    provider_fee_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    refunded_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    disputed_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
     provider: Mapped[str] = mapped_column(sa.String(32))
     provider_payment_id: Mapped[str | None] = mapped_column(sa.String(128))
+    checkout_id: Mapped[str | None] = mapped_column(sa.String(255))
+    checkout_url: Mapped[str | None] = mapped_column(sa.String(1000))
+    expires_at: Mapped[datetime | None] = mapped_column()
     status: Mapped[PaymentStatus] = mapped_column(str_enum(PaymentStatus))
     received_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = stamp()

@@ -50,6 +50,10 @@ class Service(Base):
         sa.CheckConstraint(
             "pricing_model <> 'package' OR package_sessions > 0", name="package_has_sessions"
         ),
+        sa.CheckConstraint(
+            "revenue_share_bps IS NULL OR (revenue_share_bps >= 0 AND revenue_share_bps <= 10000)",
+            name="revenue_share_range",
+        ),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -65,6 +69,9 @@ class Service(Base):
     currency: Mapped[str] = mapped_column(sa.String(3))
     package_sessions: Mapped[int | None] = mapped_column(sa.Integer)
     spread_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("tarot_spreads.id"))
+    # None: the reader's setting applies (prepayment, revenue share).
+    prepayment_required: Mapped[bool | None] = mapped_column(sa.Boolean)
+    revenue_share_bps: Mapped[int | None] = mapped_column(sa.Integer)
     is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     created_at: Mapped[datetime] = stamp()
 

@@ -57,6 +57,14 @@ class Reader(Base):
     )
     late_cancel_fee_bps: Mapped[int] = mapped_column(sa.Integer, default=5000)
     room_url: Mapped[str | None] = mapped_column(sa.String(500))
+    # Money: where the reader is taxed, how their prices carry tax, and whether a booking
+    # waits for its payment (held for the payment window) before it confirms.
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    tax_inclusive: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
+    prepayment_required: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
+    payment_window_minutes: Mapped[int] = mapped_column(sa.Integer, default=30, server_default="30")
     ics_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # Bumped by every booking write for this reader; the UPDATE doubles as the lock that
     # serializes concurrent booking writes on SQLite and PostgreSQL alike.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -9,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.billing.invoices import Invoice, InvoiceLine, TaxRule
+from domain.enums import InvoiceKind, InvoiceStatus
 from storage.models import Invoice as InvoiceRow
 from storage.models import InvoiceLine as InvoiceLineRow
 from storage.models import InvoiceSequence
@@ -90,6 +92,27 @@ class SqlInvoiceRepository:
             )
         )
         return await self._with_lines(rows)
+
+    async def for_booking(self, booking_id: UUID) -> Invoice | None:
+        """The booking's invoice (credit notes carry the booking id too: skip them)."""
+        rows = list(
+            await self._session.scalars(
+                sa.select(InvoiceRow)
+                .where(InvoiceRow.booking_id == booking_id, InvoiceRow.kind == InvoiceKind.INVOICE)
+                .order_by(InvoiceRow.issued_at)
+                .limit(1)
+            )
+        )
+        found = await self._with_lines(rows)
+        return found[0] if found else None
+
+    async def mark_paid(self, invoice_id: UUID, paid_at: datetime) -> None:
+        """Paid once: a second payment does not move the date."""
+        await self._session.execute(
+            sa.update(InvoiceRow)
+            .where(InvoiceRow.id == invoice_id, InvoiceRow.status == InvoiceStatus.ISSUED)
+            .values(status=InvoiceStatus.PAID, paid_at=paid_at)
+        )
 
     async def for_reader(self, reader_id: UUID, limit: int = 50) -> list[Invoice]:
         """Newest first, lines loaded in one more query."""

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.billing.ledger import Leg, Posting, normal_side
 from domain.billing.money import Money
-from domain.enums import LedgerAccount, LedgerDirection
+from domain.enums import LedgerAccount, LedgerDirection, PostingKind
 from storage.models import LedgerEntry
 
 
@@ -56,6 +56,17 @@ class SqlLedgerRepository:
             .where(LedgerEntry.posting_id == posting_id)
             # Debits before credits ("credit" sorts after "debit"), then by account.
             .order_by(LedgerEntry.direction.desc(), LedgerEntry.account)
+        )
+        return [
+            Leg(row.account, row.direction, Money(row.amount_minor, row.currency)) for row in rows
+        ]
+
+    async def payment_legs(self, payment_id: UUID, kinds: tuple[PostingKind, ...]) -> list[Leg]:
+        """Every leg of a payment's postings of these kinds."""
+        rows = await self._session.scalars(
+            sa.select(LedgerEntry).where(
+                LedgerEntry.payment_id == payment_id, LedgerEntry.kind.in_(kinds)
+            )
         )
         return [
             Leg(row.account, row.direction, Money(row.amount_minor, row.currency)) for row in rows

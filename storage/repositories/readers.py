@@ -41,6 +41,10 @@ def _to_domain(row: ReaderRow | Row[Any]) -> Reader:
         revenue_share_bps=row.revenue_share_bps,
         room_url=row.room_url,
         ics_token=row.ics_token,
+        country=row.country,
+        tax_inclusive=row.tax_inclusive,
+        prepayment_required=row.prepayment_required,
+        payment_window_minutes=row.payment_window_minutes,
         is_active=row.is_active,
     )
 
@@ -70,6 +74,10 @@ def _to_row(reader: Reader, clock: Clock) -> ReaderRow:
         late_cancel_fee_bps=reader.late_cancel_fee_bps,
         room_url=reader.room_url,
         ics_token=reader.ics_token,
+        country=reader.country,
+        tax_inclusive=reader.tax_inclusive,
+        prepayment_required=reader.prepayment_required,
+        payment_window_minutes=reader.payment_window_minutes,
         schedule_version=0,
         is_active=reader.is_active,
         created_at=clock.now(),

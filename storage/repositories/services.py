@@ -29,6 +29,8 @@ def _to_domain(row: ServiceRow | Row[Any]) -> Service:
         currency=row.currency,
         package_sessions=row.package_sessions,
         description=row.description,
+        prepayment_required=row.prepayment_required,
+        revenue_share_bps=row.revenue_share_bps,
         is_active=row.is_active,
     )
 
@@ -47,6 +49,8 @@ def _to_row(service: Service, clock: Clock) -> ServiceRow:
         price_minor=service.price_minor,
         currency=service.currency,
         package_sessions=service.package_sessions,
+        prepayment_required=service.prepayment_required,
+        revenue_share_bps=service.revenue_share_bps,
         is_active=service.is_active,
         created_at=clock.now(),
     )

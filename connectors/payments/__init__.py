@@ -1,0 +1,1 @@
+"""Payment providers: the built-in one, Stripe Checkout, Telegram payments."""

@@ -1,0 +1,73 @@
+"""Where payments are kept: found by our id, by the provider's checkout or money id."""
+
+from __future__ import annotations
+
+from typing import Protocol
+from uuid import UUID
+
+from domain.billing.payments import Payment
+
+
+class PaymentRepository(Protocol):
+    """Payments in the caller's transaction; the unique (provider, id) pairs stop doubles."""
+
+    async def add(self, payment: Payment) -> None:
+        """Store a new payment.
+
+        Args:
+            payment: Pending (a checkout) or already received (cash recorded by the reader).
+        """
+        ...
+
+    async def save(self, payment: Payment) -> None:
+        """Write back a payment's status, checkout, amounts and FX snapshot.
+
+        Args:
+            payment: A payment read in this transaction.
+        """
+        ...
+
+    async def get(self, payment_id: UUID, *, for_update: bool = False) -> Payment | None:
+        """One payment.
+
+        Args:
+            payment_id: Ours.
+            for_update: Lock the row until the transaction ends (PostgreSQL), so two
+                deliveries of the same event settle it once.
+
+        Returns:
+            The payment, or None.
+        """
+        ...
+
+    async def find(
+        self,
+        provider: str,
+        *,
+        checkout_id: str | None = None,
+        provider_payment_id: str | None = None,
+        for_update: bool = False,
+    ) -> Payment | None:
+        """The payment a provider's checkout or money id belongs to.
+
+        Args:
+            provider: "builtin", "stripe", "telegram".
+            checkout_id: The checkout's id (the built-in page's token hash).
+            provider_payment_id: The provider's id for the money.
+            for_update: Lock the row until the transaction ends.
+
+        Returns:
+            The payment, or None.
+        """
+        ...
+
+    async def for_booking(self, booking_id: UUID) -> list[Payment]:
+        """A booking's payments, oldest first.
+
+        Args:
+            booking_id: The booking.
+
+        Returns:
+            Its payments, whatever their status.
+        """
+        ...
