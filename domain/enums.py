@@ -222,6 +222,7 @@ class OutboxKind(StrEnum):
     MESSAGE = "message"
     PAYMENT_REFUND = "payment.refund"  # give money back through the provider, then book it
     PAYMENT_DISPUTED = "payment.disputed"  # tell the reader a client's bank took money back
+    INVOICE_SEND = "invoice.send"  # the invoice PDF to its client: chat document and email
 
 
 class EmailKind(StrEnum):

@@ -86,6 +86,7 @@ def create_app(
 
     app.include_router(pages.router())
     app.include_router(payment_routes.router())  # the built-in pay page
+    app.include_router(payment_routes.stripe_router(settings))
 
     app.include_router(api.router(settings), prefix="/api/v1")
     app.include_router(api.outbox_router(settings))

@@ -9,6 +9,7 @@ worker, `samia flows run`) builds one set per process from `SAMIA_*` settings
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from uuid import UUID
 
 from domain.clock import Clock, SystemClock
@@ -79,21 +80,22 @@ def deps_on(
 ) -> FlowDeps:
     """Flow dependencies on a database someone else owns (the hub's runtime)."""
     from hub.accounts import ProviderAccounts
-    from hub.payments import payment_providers
+    from hub.payments import close_provider, payment_providers
     from hub.secrets import credential_cipher
     from storage.credentials import SqlCredentialVault
     from storage.db import session_factory
 
     vault = SqlCredentialVault(session_factory(database.engine), credential_cipher(settings))
     accounts = ProviderAccounts(settings, vault=vault)
+    payments = payment_providers(settings, clock)
     return FlowDeps(
         uows=database.uows,
         clock=clock,
         notifier=notifier,
         accounts=accounts,
-        payments=payment_providers(settings),
+        payments=payments,
         policy=policy or RunPolicy(),
-        closers=[accounts.aclose],
+        closers=[accounts.aclose, *(partial(close_provider, p) for p in payments.values())],
     )
 
 

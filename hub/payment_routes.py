@@ -1,25 +1,31 @@
-"""Payment routes: the built-in test-mode pay page (`GET/POST /pay/{token}`)."""
+"""Payment routes: the built-in test-mode pay page (`/pay/{token}`) and the Stripe webhook."""
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bots.language import format_money, format_when, is_rtl, translator
 from bots.language.messages import Msg
 from connectors.payments.builtin import checkout_id_of
+from connectors.payments.stripe_webhooks import StripeWebhookVerifier
 from domain.billing.checkout import PayPage, pay_page
 from domain.billing.fx import MissingFxRate
 from domain.billing.payments import BUILTIN_PROVIDER
+from domain.billing.provider_events import apply_payment_event
 from domain.billing.settlement import ReceivedPayment, settle_payment
 from domain.enums import PaymentStatus
 from domain.errors import NotFound
+from domain.ports.payments import InvalidWebhook
 from hub.pages import WEB
 from hub.runtime import Runtime
+from hub.settings import Settings
 
+log = logging.getLogger(__name__)
 _TEMPLATES = Environment(loader=FileSystemLoader(WEB), autoescape=select_autoescape(["html"]))
 
 
@@ -156,3 +162,40 @@ def _render(
     )
     headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
     return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def stripe_router(settings: Settings) -> APIRouter:
+    """`POST /webhooks/stripe` (only when Stripe is configured): signed events, each once."""
+    routes = APIRouter(include_in_schema=False)
+    if settings.stripe is None:
+        return routes  # an unconfigured provider has no route at all (404)
+    verifier = StripeWebhookVerifier(settings.stripe)
+
+    @routes.post("/webhooks/stripe")
+    async def stripe_webhook(request: Request) -> JSONResponse:
+        runtime: Runtime = request.app.state.runtime
+        body = await request.body()  # the signature covers the raw bytes
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        try:
+            events = verifier.verify(body=body, headers=headers, now=runtime.clock.now())
+        except InvalidWebhook as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        outcomes = []
+        for event in events:
+            try:
+                outcomes.append(
+                    await apply_payment_event(
+                        uows=runtime.database.uows,
+                        clock=runtime.clock,
+                        event=event,
+                        platform_currency=runtime.settings.default_currency,
+                    )
+                )
+            except NotFound:
+                log.warning("stripe event %s matches no payment of ours", event.event_id)
+                outcomes.append("unmatched")
+            except MissingFxRate as error:  # Stripe retries for days: the rates will come
+                return JSONResponse({"error": str(error)}, status_code=503)
+        return JSONResponse({"status": "ok", "outcomes": outcomes})
+
+    return routes

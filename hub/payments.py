@@ -3,20 +3,36 @@
 from __future__ import annotations
 
 from connectors.payments.builtin import BuiltinPayments
+from connectors.payments.stripe import StripePayments
+from domain.clock import Clock, SystemClock
 from domain.ports.payments import PaymentProvider
 from hub.secrets import secret_key_material
 from hub.settings import Settings
 
 
-def build_payment_provider(settings: Settings) -> PaymentProvider:
+def build_payment_provider(settings: Settings, clock: Clock | None = None) -> PaymentProvider:
     """The provider checkouts open with (one per hub; Telegram's is chosen per chat)."""
+    if settings.stripe is not None:
+        return StripePayments(settings.stripe, clock=(clock or SystemClock()).now)
+    return builtin_provider(settings)
+
+
+def builtin_provider(settings: Settings) -> BuiltinPayments:
+    """The built-in provider: the test-mode pay page and payments the reader records."""
     return BuiltinPayments(public_url=settings.public_url, secret=secret_key_material(settings))
 
 
-def payment_providers(settings: Settings) -> dict[str, PaymentProvider]:
+def payment_providers(settings: Settings, clock: Clock | None = None) -> dict[str, PaymentProvider]:
     """Every provider a stored payment may name, for refunds (the built-in one always)."""
-    builtin = BuiltinPayments(public_url=settings.public_url, secret=secret_key_material(settings))
+    builtin = builtin_provider(settings)
     providers: dict[str, PaymentProvider] = {builtin.name: builtin}
-    checkout = build_payment_provider(settings)
+    checkout = build_payment_provider(settings, clock)
     providers[checkout.name] = checkout
     return providers
+
+
+async def close_provider(provider: object) -> None:
+    """Release a provider's connections (Stripe's HTTP client); the built-in one has none."""
+    close = getattr(provider, "aclose", None)
+    if close is not None:
+        await close()

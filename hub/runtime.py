@@ -13,7 +13,7 @@ from connectors.email.smtp import SmtpMailer
 from domain.booking.queries import list_readers
 from domain.clock import Clock, SystemClock
 from domain.ports.email import Mailer
-from hub.payments import build_payment_provider
+from hub.payments import build_payment_provider, close_provider
 from hub.settings import Settings
 from storage.conversation_store import SqlConversationStore
 from storage.db import WriterRole, write_gate
@@ -40,6 +40,7 @@ class Runtime:
 
     async def close(self) -> None:
         """Release connections."""
+        await close_provider(self.deps.payments)
         await self.database.dispose()
 
 
@@ -58,7 +59,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         brand="Samia",
         default_timezone=settings.default_timezone,
         public_url=settings.public_url,
-        payments=build_payment_provider(settings),
+        payments=build_payment_provider(settings, clock),
     )
     store = SqlConversationStore(database.engine, gate=write_gate(database.engine))
     runtime = Runtime(

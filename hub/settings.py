@@ -19,6 +19,7 @@ from connectors.settings import (
     MailchimpSettings,
     ShopifySettings,
     SmtpSettings,
+    StripeSettings,
     XSettings,
     ZoomSettings,
 )
@@ -102,6 +103,12 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
         {"api_version": "shopify_api_version", "api_url": "shopify_api_url"},
     ),
     ProviderSpec("smtp", SmtpSettings, {"url": "smtp_url"}, {"sender": "email_from"}),
+    ProviderSpec(
+        "stripe",
+        StripeSettings,
+        {"api_key": "stripe_api_key", "webhook_secret": "stripe_webhook_secret"},
+        {"api_url": "stripe_api_url"},
+    ),
     ProviderSpec(
         "x",
         XSettings,
@@ -280,6 +287,11 @@ class Settings(BaseSettings):
     def shopify(self) -> ShopifySettings | None:
         """Shopify settings when a shop is configured."""
         return self.provider("shopify")  # type: ignore[no-any-return]
+
+    @property
+    def stripe(self) -> StripeSettings | None:
+        """Stripe Checkout, when its key and webhook secret are both set."""
+        return self.provider("stripe")  # type: ignore[no-any-return]
 
     @property
     def x(self) -> XSettings | None:

@@ -19,7 +19,7 @@ from domain.ports.links import (
     ReadingSessionRepository,
 )
 from domain.ports.login import LoginCodeRepository
-from domain.ports.payment_records import PaymentRepository
+from domain.ports.payment_records import ExpenseRepository, PaymentRepository
 from domain.ports.storage import (
     AvailabilityRepository,
     BookingRepository,
@@ -44,6 +44,7 @@ from storage.repositories import (
 )
 from storage.repositories._common import overlap_as_slot_unavailable
 from storage.repositories.calendar_busy import SqlCalendarBusyRepository
+from storage.repositories.expenses import SqlExpenseRepository
 from storage.repositories.external_refs import SqlExternalRefRepository
 from storage.repositories.fx_rates import SqlFxRateRepository
 from storage.repositories.inbound import SqlInboundRepository
@@ -95,6 +96,7 @@ class SqlUnitOfWork:
         self.fx_rates: FxRateRepository = SqlFxRateRepository(self._session)
         self.payments: PaymentRepository = SqlPaymentRepository(self._session)
         self.tax_rates: TaxRateRepository = SqlTaxRateRepository(self._session)
+        self.expenses: ExpenseRepository = SqlExpenseRepository(self._session, clock)
 
     @property
     def session(self) -> AsyncSession:

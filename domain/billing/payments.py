@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from domain.billing.fx import Conversion
@@ -76,3 +76,15 @@ def platform_fee_bps(reader: Reader, service: Service | None) -> int:
     if service is not None and service.revenue_share_bps is not None:
         reader_share = service.revenue_share_bps
     return BASIS_POINTS - reader_share
+
+
+@dataclass(frozen=True, slots=True)
+class Expense:
+    """A reader's business cost (cards, candles, software), for their profit and loss."""
+
+    id: UUID
+    reader_id: UUID
+    category: str
+    amount: Money
+    incurred_on: date
+    description: str | None = None

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from domain.billing.cancellation import refund_cancelled
 from domain.billing.refund_effects import alert_dispute, apply_refund
 from domain.booking import reminders
 from domain.booking.externals import (
@@ -160,13 +161,14 @@ async def _cancelled(
     entry: OutboxEntry,
     ctx: BookingContext,
 ) -> EffectResult:
-    """Event cancelled, meeting deleted, reminders dropped, the client told (unless silent)."""
+    """Event cancelled, meeting deleted, payments refunded (less any fee), the client told."""
     try:
         acc = await accounts.for_reader(ctx.reader)
     except PermanentConnectorError as exc:
         found = Externals(problems=[exc])
     else:
         found = await tear_down(uows, acc, ctx, clock.now())
+    await refund_cancelled(uows=uows, clock=clock, booking_id=ctx.booking.id)
     if entry.kind is OutboxKind.BOOKING_CANCELLED and not entry.payload.get("silent"):
         await notifier.notify_client(
             client_id=ctx.client.id,

@@ -69,6 +69,17 @@ class InvoiceRepository(Protocol):
         """
         ...
 
+    async def by_number(self, number: str) -> Invoice | None:
+        """An invoice or credit note by its number.
+
+        Args:
+            number: "SAM-2026-000123".
+
+        Returns:
+            The document, or None.
+        """
+        ...
+
     async def mark_paid(self, invoice_id: UUID, paid_at: datetime) -> None:
         """Record that an invoice was paid in full.
 

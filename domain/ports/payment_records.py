@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Protocol
 from uuid import UUID
 
-from domain.billing.payments import Payment
+from domain.billing.payments import Expense, Payment
 
 
 class PaymentRepository(Protocol):
@@ -69,5 +70,30 @@ class PaymentRepository(Protocol):
 
         Returns:
             Its payments, whatever their status.
+        """
+        ...
+
+
+class ExpenseRepository(Protocol):
+    """A reader's expenses, summed per currency for a period."""
+
+    async def add(self, expense: Expense) -> None:
+        """Store one expense.
+
+        Args:
+            expense: Amount, category and day.
+        """
+        ...
+
+    async def for_reader(self, reader_id: UUID, start: date, end: date) -> list[Expense]:
+        """A reader's expenses incurred in [start, end), oldest first.
+
+        Args:
+            reader_id: Whose.
+            start: First day included.
+            end: First day not included.
+
+        Returns:
+            The expenses.
         """
         ...

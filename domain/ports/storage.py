@@ -21,7 +21,7 @@ from domain.ports.links import (
     ReadingSessionRepository,
 )
 from domain.ports.login import LoginCodeRepository
-from domain.ports.payment_records import PaymentRepository
+from domain.ports.payment_records import ExpenseRepository, PaymentRepository
 from domain.ports.people import ClientRepository, IdentityRepository
 from domain.ports.records import InboundRepository, OutboxRepository
 
@@ -47,6 +47,7 @@ class UnitOfWork(Protocol):
     fx_rates: FxRateRepository
     payments: PaymentRepository
     tax_rates: TaxRateRepository
+    expenses: ExpenseRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction.

@@ -106,6 +106,14 @@ class SqlInvoiceRepository:
         found = await self._with_lines(rows)
         return found[0] if found else None
 
+    async def by_number(self, number: str) -> Invoice | None:
+        """Numbers are unique across readers (each has its own prefix)."""
+        rows = list(
+            await self._session.scalars(sa.select(InvoiceRow).where(InvoiceRow.number == number))
+        )
+        found = await self._with_lines(rows)
+        return found[0] if found else None
+
     async def mark_paid(self, invoice_id: UUID, paid_at: datetime) -> None:
         """Paid once: a second payment does not move the date."""
         await self._session.execute(

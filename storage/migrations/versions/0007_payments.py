@@ -41,7 +41,7 @@ _OUTBOX_KINDS_0006 = (
     "booking.reminder",
     "message",
 )
-_OUTBOX_KINDS_0007 = (*_OUTBOX_KINDS_0006, "payment.refund", "payment.disputed")
+_OUTBOX_KINDS_0007 = (*_OUTBOX_KINDS_0006, "payment.refund", "payment.disputed", "invoice.send")
 _POSTING_KINDS_0006 = ("payment", "refund", "payout")
 _POSTING_KINDS_0007 = ("payment", "refund", "dispute", "payout")
 
@@ -134,7 +134,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM outbox WHERE kind IN ('payment.refund', 'payment.disputed')")
+    op.execute("DELETE FROM outbox WHERE kind IN ('payment.refund', 'payment.disputed', 'invoice.send')")
     op.execute("DELETE FROM ledger_entries WHERE kind = 'dispute'")
     _set_kinds(_POSTING_KINDS_0006, _OUTBOX_KINDS_0006)
     with op.batch_alter_table("payments") as batch:

@@ -10,7 +10,14 @@ import base64
 import hashlib
 import hmac
 
-__all__ = ["meta_sign", "shopify_sign", "slack_sign", "telegram_headers", "zoom_sign"]
+__all__ = [
+    "meta_sign",
+    "shopify_sign",
+    "slack_sign",
+    "stripe_sign",
+    "telegram_headers",
+    "zoom_sign",
+]
 
 
 def _hmac_sha256(secret: str, message: bytes) -> bytes:
@@ -43,3 +50,9 @@ def zoom_sign(body: bytes, secret: str, timestamp: int) -> dict[str, str]:
     """Zoom headers: ``v0=hex(HMAC(secret, "v0:{ts}:" + body))`` plus the timestamp."""
     digest = _hmac_sha256(secret, f"v0:{timestamp}:".encode() + body).hex()
     return {"x-zm-request-timestamp": str(timestamp), "x-zm-signature": f"v0={digest}"}
+
+
+def stripe_sign(body: bytes, secret: str, timestamp: int) -> dict[str, str]:
+    """Stripe's ``Stripe-Signature: t={ts},v1=hex(HMAC(secret, "{ts}." + body))``."""
+    digest = _hmac_sha256(secret, f"{timestamp}.".encode() + body).hex()
+    return {"Stripe-Signature": f"t={timestamp},v1={digest}"}
