@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hub import __version__
+from hub.fx_cli import fx_app
 from hub.settings import ConfigurationError, FlowsMode, Settings, load_settings
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
+app.add_typer(fx_app, name="fx")
 
 
 class CommandFailed(Exception):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from domain.enums import BookingStatus, Channel, PricingModel, ServiceKind
 from domain.identity import new_referral_code
+from hub.demo_fx import seed_demo_rates
 from hub.settings import Settings
 from storage.db import create_engine
 from storage.models import (
@@ -172,11 +173,12 @@ def seed_demo(settings: Settings, *, clients: int = 500, months: int = 6, seed: 
             session.flush()
             count = _history(session, rng, readers, people, now, months)
             ahead = _upcoming(session, rng, readers, people, now)
+            rates = seed_demo_rates(session, now=now, months=months)  # real ECB history
     finally:
         engine.dispose()
     return (
         f"seeded {len(READERS)} readers, {clients} clients, {count} past bookings"
-        f" and {ahead} upcoming"
+        f" and {ahead} upcoming, with {rates:,} exchange rates"
     )
 
 

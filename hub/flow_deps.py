@@ -13,6 +13,7 @@ from functools import partial
 from uuid import UUID
 
 from domain.clock import Clock, SystemClock
+from domain.ports.fx import FxRateSource
 from domain.ports.notify import DeliveryReport, Notice, Notifier
 from domain.ports.storage import UnitOfWorkFactory
 from flows._deps import Closer, FlowDeps, RunPolicy, register_deps_builder
@@ -88,6 +89,7 @@ def deps_on(
     vault = SqlCredentialVault(session_factory(database.engine), credential_cipher(settings))
     accounts = ProviderAccounts(settings, vault=vault)
     payments = payment_providers(settings, clock)
+    fx_rates, close_fx = fx_rate_source(settings)
     return FlowDeps(
         uows=database.uows,
         clock=clock,
@@ -95,8 +97,26 @@ def deps_on(
         accounts=accounts,
         payments=payments,
         policy=policy or RunPolicy(),
-        closers=[accounts.aclose, *(partial(close_provider, p) for p in payments.values())],
+        fx_rates=fx_rates,
+        closers=[
+            accounts.aclose,
+            *(partial(close_provider, p) for p in payments.values()),
+            close_fx,
+        ],
     )
+
+
+def fx_rate_source(settings: Settings, *, bundled: bool = False) -> tuple[FxRateSource, Closer]:
+    """The ECB when SAMIA_FX_RATES_URL is set (the default), else the bundled history."""
+    from connectors.fx.bundled import BundledRateSource
+
+    if bundled or settings.fx is None:
+        local = BundledRateSource()
+        return local, local.aclose
+    from connectors.fx.ecb import EcbRateSource
+
+    ecb = EcbRateSource(settings.fx)
+    return ecb, ecb.aclose
 
 
 class _ChannelNotifier:

@@ -8,6 +8,7 @@ settings. The flow objects are the flows' own: names and parameters are unchange
 from __future__ import annotations
 
 from flows.calendars import sync_calendars
+from flows.fx import sync_fx_rates_flow
 from flows.holds import expire_holds
 from flows.outbox import process_outbox
 from flows.reminders import send_reminders
@@ -15,4 +16,10 @@ from hub.flow_deps import register_environment_deps
 
 register_environment_deps()
 
-__all__ = ["expire_holds", "process_outbox", "send_reminders", "sync_calendars"]
+__all__ = [
+    "expire_holds",
+    "process_outbox",
+    "send_reminders",
+    "sync_calendars",
+    "sync_fx_rates_flow",
+]

@@ -15,6 +15,7 @@ from bots.meta.settings import MetaSettings
 from bots.slack.settings import SlackSettings
 from bots.telegram.settings import TelegramSettings
 from connectors.settings import (
+    FxSettings,
     GoogleSettings,
     MailchimpSettings,
     ShopifySettings,
@@ -205,6 +206,9 @@ class Settings(BaseSettings):
     x_access_token_secret: SecretStr | None = None
     x_api_url: str = "https://api.twitter.com"
 
+    # The ECB's daily file; empty = the ECB history bundled with the package, no network.
+    fx_rates_url: str = FxSettings().rates_url
+
     stripe_api_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
     stripe_api_url: str = "https://api.stripe.com"
@@ -297,6 +301,11 @@ class Settings(BaseSettings):
     def x(self) -> XSettings | None:
         """X settings when user-context credentials are given."""
         return self.provider("x")  # type: ignore[no-any-return]
+
+    @property
+    def fx(self) -> FxSettings | None:
+        """Where daily rates come from; None (an empty URL) keeps to the bundled history."""
+        return FxSettings(rates_url=self.fx_rates_url) if self.fx_rates_url.strip() else None
 
 
 def _is_set(settings: Settings, attr: str) -> bool:

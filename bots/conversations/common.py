@@ -7,7 +7,14 @@ from enum import StrEnum
 from typing import Any, Literal, overload
 
 from bots.conversations.deps import ChatDeps
-from bots.conversations.verbs import AccountVerb, BookingVerb, ButtonVerb, ManageVerb, ReaderVerb
+from bots.conversations.verbs import (
+    AccountVerb,
+    BookingVerb,
+    ButtonVerb,
+    ManageVerb,
+    MoneyVerb,
+    ReaderVerb,
+)
 from bots.engine import Action, Choice, Reply, Step, Turn
 from bots.language import format_day, format_money, format_when
 from domain import errors
@@ -23,6 +30,8 @@ class Conv(StrEnum):
     MANAGE = "my"
     READER = "rd"
     ACCOUNT = "ac"
+    MONEY = "mn"  # a reader's invoices, payments and expenses
+    MY_MONEY = "mc"  # a client's invoices
 
 
 # One overload per conversation, so a verb can only go with its own conversation.
@@ -54,6 +63,14 @@ def choice(
 def choice(
     turn: Turn[ChatDeps],
     label: str,
+    conversation: Literal[Conv.MONEY],
+    verb: MoneyVerb,
+    arg: str = "",
+) -> Choice: ...
+@overload
+def choice(
+    turn: Turn[ChatDeps],
+    label: str,
     conversation: Literal[Conv.ACCOUNT],
     verb: AccountVerb,
     arg: str = "",
@@ -74,6 +91,13 @@ def client_menu(turn: Turn[ChatDeps]) -> tuple[Choice, ...]:
     )
 
 
+def my_invoices_choice(turn: Turn[ChatDeps]) -> Choice:
+    """The client's button to their invoices (shown where money was just mentioned)."""
+    return Choice.of(
+        turn.t("My invoices"), Action(Conv.MY_MONEY.value, MoneyVerb.MY_INVOICES.value)
+    )
+
+
 def reader_menu(turn: Turn[ChatDeps]) -> tuple[Choice, ...]:
     """What a reader can always do."""
     return (
@@ -81,6 +105,7 @@ def reader_menu(turn: Turn[ChatDeps]) -> tuple[Choice, ...]:
         choice(turn, "Upcoming", Conv.READER, ReaderVerb.UPCOMING),
         choice(turn, "Summary", Conv.READER, ReaderVerb.SUMMARY),
         choice(turn, "Hours", Conv.READER, ReaderVerb.HOURS),
+        choice(turn, "Invoices", Conv.MONEY, MoneyVerb.INVOICES),
     )
 
 

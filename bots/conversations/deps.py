@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from bots.conversations.cache import TtlCache
-from domain.billing import checkout
+from domain.billing import checkout, reader_money
+from domain.billing.invoices import Invoice
+from domain.billing.money import parse_amount
 from domain.billing.payments import Payment
+from domain.billing.settlement import Settlement
 from domain.booking import queries
 from domain.clock import Clock
+from domain.enums import PaymentMethod
 from domain.errors import InvalidRequest, NotFound
 from domain.models import Booking, Reader, Service
 from domain.ports.email import Mailer
@@ -33,6 +38,9 @@ class ChatDeps:
     mailer: Mailer | None = None
     # Where a reading paid in advance is paid: the built-in pay page unless Stripe is set.
     payments: PaymentProvider | None = None
+    platform_currency: str = "USD"
+    # A link to an invoice's PDF that works without signing in (signed by the hub).
+    invoice_link: Callable[[UUID], str] | None = None
     reader_names: list[str] = field(default_factory=list)
     catalog: TtlCache[Any, Any] = field(default_factory=lambda: TtlCache(ttl=30.0))
     actors: TtlCache[str, Any] = field(default_factory=lambda: TtlCache(ttl=15.0))
@@ -91,6 +99,31 @@ class ChatDeps:
             client_id=client_id,
             pages=checkout.PaymentPages(success_url=back, cancel_url=back),
         )
+
+    async def record_payment(
+        self, *, reader_id: UUID, reference: str, method: PaymentMethod, amount_text: str | None
+    ) -> Settlement:
+        """A reader's cash or transfer for one of their bookings, settled once."""
+        amount = None
+        if amount_text:
+            reader = await self.reader(reader_id)
+            amount = parse_amount(amount_text, reader.currency)
+        return await reader_money.record_offline_payment(
+            uows=self.uows,
+            clock=self.clock,
+            reader_id=reader_id,
+            reference=reference,
+            method=method,
+            platform_currency=self.platform_currency,
+            amount=amount,
+        )
+
+    async def client_invoices(self, client_id: UUID) -> list[tuple[Invoice, str | None]]:
+        """A client's invoices, each with the link its PDF opens at."""
+        async with self.uows(read_only=True) as u:
+            found = await u.invoices.for_client(client_id)
+        link = self.invoice_link
+        return [(item, link(item.id) if link else None) for item in found]
 
     async def booking_view(self, booking_id: UUID) -> queries.BookingView:
         """Load one booking and attach its cached reader and service."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bots.conversations import account, booking, manage, reader
+from bots.conversations import account, booking, manage, money, reader
 from bots.conversations.common import help_step
 from bots.conversations.deps import ChatDeps, actor_key
 from bots.engine import (
@@ -142,8 +142,12 @@ async def interpret(turn: Turn[ChatDeps], text: str) -> Interpretation:
         reader.HOURS.match(text.strip().lower()) or reader.TIME_OFF.match(text.strip().lower())
     ):
         return Interpretation("intent:schedule")
+    if turn.actor.role is Role.READER and (entry := money.reader_intent(text)):
+        return Interpretation(entry)
     # Typed alone a language name is a switch at the top level too, not only mid-question.
     phrase = typed_phrase(text)
+    if turn.actor.role is Role.CLIENT and phrase in money.CLIENT_WORDS:
+        return Interpretation("my_invoices")
     switch = LANGUAGE_WORDS.get(phrase) or EMAIL_WORDS.get(phrase)
     if switch and turn.actor.role is Role.CLIENT:
         return Interpretation(switch)
@@ -156,8 +160,8 @@ async def interpret(turn: Turn[ChatDeps], text: str) -> Interpretation:
     )
     if intent.unsupported_language:
         return Interpretation("intent:unsupported_language", intent)
-    if turn.actor.role is Role.READER and text.strip().lower() in reader.CONVERSATION.entry:
-        return Interpretation(text.strip().lower(), intent)
+    if turn.actor.role is Role.READER and phrase in {*reader.CONVERSATION.entry, "invoices"}:
+        return Interpretation(phrase, intent)
     return Interpretation(f"intent:{intent.kind.value}", intent)
 
 
@@ -176,6 +180,8 @@ def build_engine(*, deps: ChatDeps, store: ConversationStore) -> Engine[ChatDeps
             booking.CONVERSATION,
             manage.CONVERSATION,
             reader.CONVERSATION,
+            money.CONVERSATION,
+            money.CLIENT_CONVERSATION,
         ],
         store=store,
         identities=ChatIdentityResolver(deps),

@@ -54,4 +54,12 @@ class AccountVerb(StrEnum):
     LANGUAGE = "lang"
 
 
-ButtonVerb = BookingVerb | ManageVerb | ReaderVerb | AccountVerb
+class MoneyVerb(StrEnum):
+    """Invoice and payment buttons (`mn:`)."""
+
+    INVOICES = "invoices"  # a reader's list
+    MY_INVOICES = "mine"  # a client's list
+    REMIND = "remind"
+
+
+ButtonVerb = BookingVerb | ManageVerb | ReaderVerb | AccountVerb | MoneyVerb

@@ -89,6 +89,18 @@ class InvoiceRepository(Protocol):
         """
         ...
 
+    async def for_client(self, client_id: UUID, limit: int = 20) -> list[Invoice]:
+        """A client's invoices and credit notes from every reader, newest first.
+
+        Args:
+            client_id: Whose.
+            limit: At most this many.
+
+        Returns:
+            The invoices.
+        """
+        ...
+
     async def for_reader(self, reader_id: UUID, limit: int = 50) -> list[Invoice]:
         """A reader's invoices and credit notes, newest first.
 

@@ -122,6 +122,18 @@ class SqlInvoiceRepository:
             .values(status=InvoiceStatus.PAID, paid_at=paid_at)
         )
 
+    async def for_client(self, client_id: UUID, limit: int = 20) -> list[Invoice]:
+        """Newest first."""
+        rows = list(
+            await self._session.scalars(
+                sa.select(InvoiceRow)
+                .where(InvoiceRow.client_id == client_id)
+                .order_by(InvoiceRow.issued_at.desc(), InvoiceRow.number.desc())
+                .limit(limit)
+            )
+        )
+        return await self._with_lines(rows)
+
     async def for_reader(self, reader_id: UUID, limit: int = 50) -> list[Invoice]:
         """Newest first, lines loaded in one more query."""
         rows = list(

@@ -98,7 +98,13 @@ async def test_reader_links_then_sees_today_and_summary_on_every_reader_channel(
 
     await chat.say("today")
     assert "No sessions today" in chat.text()
-    assert [b.label for b in chat.buttons()] == ["Today", "Upcoming", "Summary", "Hours"]
+    assert [b.label for b in chat.buttons()] == [
+        "Today",
+        "Upcoming",
+        "Summary",
+        "Hours",
+        "Invoices",
+    ]
     assert widgets(chat) == {WIDGETS[platform]["few"]}
 
     await chat.tap("Summary")

@@ -1,0 +1,217 @@
+"""Money in chat: a reader records cash, bills a client, lists and nudges invoices, logs
+expenses; a client asks for their invoices (each one a PDF document)."""
+
+from __future__ import annotations
+
+import re
+
+from bots.conversations.common import Conv, client_menu, domain_error_reply, reader_menu
+from bots.conversations.deps import ChatDeps
+from bots.conversations.verbs import MoneyVerb as Verb
+from bots.engine import Action, Choice, Conversation, InboundEvent, Reply, Step, Turn
+from bots.language import format_money
+from bots.language.messages import Msg
+from domain import errors
+from domain.billing import reader_money
+from domain.billing.invoices import Invoice
+from domain.billing.money import InvalidAmount
+from domain.enums import InvoiceKind, InvoiceStatus, PaymentMethod, Role
+
+# "paid #1A2B3C4D cash 40", "دفع 1A2B3C4D نقدا"
+PAID = re.compile(
+    r"^(?:paid|دفع|مدفوع)\s+#?(?P<ref>[0-9a-f]{6,8})"
+    r"(?:\s+(?P<method>cash|transfer|bank|other|نقدا|نقدًا|تحويل|أخرى))?"
+    r"(?:\s+(?P<amount>\d+(?:[.,]\d+)?))?$",
+    re.IGNORECASE,
+)
+INVOICE = re.compile(
+    r"^(?:invoice|فاتورة)\s+(?P<client>\S+@\S+)\s+(?P<amount>\d+(?:[.,]\d+)?)\s+(?P<reason>.+)$",
+    re.IGNORECASE,
+)
+REMIND = re.compile(r"^(?:remind|ذكّر|ذكر)\s+(?P<number>[a-z]{3}-\d{4}-\d{6})$", re.IGNORECASE)
+EXPENSE = re.compile(r"^(?:expense|مصروف)\s+(?P<rest>.+)$", re.IGNORECASE)
+READER_PATTERNS = {"intent:paid": PAID, "intent:invoice": INVOICE, "intent:remind": REMIND}
+READER_PATTERNS["intent:expense"] = EXPENSE
+CLIENT_WORDS = frozenset({"my invoices", "invoices", "فواتيري", "الفواتير"})
+METHODS = {
+    "cash": PaymentMethod.CASH,
+    "نقدا": PaymentMethod.CASH,
+    "نقدًا": PaymentMethod.CASH,
+    "transfer": PaymentMethod.BANK_TRANSFER,
+    "bank": PaymentMethod.BANK_TRANSFER,
+    "تحويل": PaymentMethod.BANK_TRANSFER,
+}
+
+
+def reader_intent(text: str) -> str | None:
+    """The money entry a reader's typed line asks for, if any."""
+    line = " ".join(text.split())
+    for entry, pattern in READER_PATTERNS.items():
+        if pattern.match(line):
+            return entry
+    return None
+
+
+async def paid(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """'paid #REF cash [amount]': the booking is paid, invoiced and split, once."""
+    match = PAID.match(" ".join((event.text or "").split()))
+    if match is None:
+        return _end(turn, turn.t(Msg.PAID_HELP))
+    method = METHODS.get((match["method"] or "cash").lower(), PaymentMethod.OTHER)
+    try:
+        settled = await turn.deps.record_payment(
+            reader_id=turn.actor.person_id,
+            reference=match["ref"],
+            method=method,
+            amount_text=match["amount"],
+        )
+    except InvalidAmount as error:
+        return _end(turn, turn.t(Msg.MONEY_REFUSED, reason=str(error)))
+    except errors.DomainError as error:
+        return Step.end(_refusal(turn, error))
+    assert settled.invoice is not None
+    text = turn.t(
+        Msg.PAID_RECORDED,
+        amount=_money(turn, settled.payment.amount.amount_minor, settled.payment.amount.currency),
+        reference=match["ref"].upper(),
+        number=settled.invoice.number,
+    )
+    return _end(turn, text)
+
+
+async def invoice(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """'invoice lina@example.com 40 follow-up': an ad-hoc invoice, sent to the client."""
+    match = INVOICE.match(" ".join((event.text or "").split()))
+    if match is None:
+        return _end(turn, turn.t(Msg.INVOICE_HELP))
+    try:
+        issued = await reader_money.invoice_client(
+            uow=turn.deps.uows(),
+            clock=turn.deps.clock,
+            reader_id=turn.actor.person_id,
+            client_ref=match["client"],
+            amount_text=match["amount"],
+            reason=match["reason"],
+        )
+    except InvalidAmount as error:
+        return _end(turn, turn.t(Msg.MONEY_REFUSED, reason=str(error)))
+    except errors.DomainError as error:
+        return Step.end(_refusal(turn, error))
+    amount = _money(turn, issued.total.amount_minor, issued.currency)
+    text = turn.t(Msg.INVOICE_SENT, number=issued.number, amount=amount, client=match["client"])
+    return _end(turn, text)
+
+
+async def invoices(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """The reader's latest invoices, paid or not, with a button to nudge the unpaid."""
+    lines = await reader_money.reader_invoices(
+        uow=turn.deps.uows(read_only=True), reader_id=turn.actor.person_id
+    )
+    if not lines:
+        return _end(turn, turn.t(Msg.NO_INVOICES))
+    text = [turn.t(Msg.INVOICES_HEADER)]
+    buttons: list[Choice] = []
+    for line in lines[:15]:
+        text.append(f"• {line.invoice.number} · {line.client_name} · {_total(turn, line.invoice)}")
+        text[-1] += f" · {_status(turn, line.invoice)}"
+        if line.invoice.status is InvoiceStatus.ISSUED and len(buttons) < 3:
+            label = turn.t(Msg.REMIND_BUTTON, number=line.invoice.number)
+            buttons.append(
+                Choice.of(label, Action(Conv.MONEY.value, Verb.REMIND.value, line.invoice.number))
+            )
+    return Step.end(Reply("\n".join(text), choices=(*buttons, *reader_menu(turn))))
+
+
+async def remind(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """'remind SAM-2026-000012' (or its button): the client gets the invoice again."""
+    number = event.action.arg if event.action else ""
+    if not number and (match := REMIND.match((event.text or "").strip())):
+        number = match["number"]
+    try:
+        nudged = await reader_money.remind_invoice(
+            uow=turn.deps.uows(),
+            clock=turn.deps.clock,
+            reader_id=turn.actor.person_id,
+            number=number,
+        )
+    except errors.DomainError as error:
+        return Step.end(_refusal(turn, error))
+    return _end(turn, turn.t(Msg.REMINDED, number=nudged.number))
+
+
+async def expense(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """'expense 12.50 GBP cards': a cost for the reader's profit and loss."""
+    match = EXPENSE.match(" ".join((event.text or "").split()))
+    try:
+        added = await reader_money.add_expense(
+            uow=turn.deps.uows(),
+            clock=turn.deps.clock,
+            reader_id=turn.actor.person_id,
+            text=match["rest"] if match else "",
+        )
+    except InvalidAmount as error:
+        return _end(turn, turn.t(Msg.EXPENSE_HELP) + "\n" + str(error))
+    except errors.DomainError as error:
+        return Step.end(_refusal(turn, error))
+    amount = _money(turn, added.amount.amount_minor, added.amount.currency)
+    return _end(turn, turn.t(Msg.EXPENSE_ADDED, amount=amount, category=added.category))
+
+
+async def my_invoices(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """A client's invoices; each comes as its PDF document."""
+    found = await turn.deps.client_invoices(turn.actor.person_id)
+    if not found:
+        return Step.end(Reply(turn.t(Msg.NO_MY_INVOICES), choices=client_menu(turn)))
+    replies = [Reply(turn.t(Msg.MY_INVOICES))]
+    for item, link in found[:5]:
+        caption = f"{item.number} · {_total(turn, item)} · {_status(turn, item)}"
+        replies.append(Reply(caption, document_url=link))
+    last = replies[-1]
+    replies[-1] = Reply(last.text, document_url=last.document_url, choices=client_menu(turn))
+    return Step.end(*replies)
+
+
+def _total(turn: Turn[ChatDeps], item: Invoice) -> str:
+    return _money(turn, item.total.amount_minor, item.currency)
+
+
+def _status(turn: Turn[ChatDeps], item: Invoice) -> str:
+    if item.kind is InvoiceKind.CREDIT_NOTE:
+        return turn.t(Msg.CREDIT_NOTE_STATUS)
+    return turn.t(Msg.INVOICE_PAID if item.status is InvoiceStatus.PAID else Msg.INVOICE_UNPAID)
+
+
+def _money(turn: Turn[ChatDeps], amount_minor: int, currency: str) -> str:
+    return format_money(amount_minor, currency, turn.actor.language)
+
+
+def _end(turn: Turn[ChatDeps], text: str) -> Step:
+    return Step.end(Reply(text, choices=reader_menu(turn)))
+
+
+def _refusal(turn: Turn[ChatDeps], error: errors.DomainError) -> Reply:
+    """A rule said no: its own words when it is specific to money, else the usual answer."""
+    if isinstance(error, errors.InvalidRequest | errors.NotFound):
+        return Reply(turn.t(Msg.MONEY_REFUSED, reason=str(error)), choices=reader_menu(turn))
+    return domain_error_reply(turn, error)
+
+
+CONVERSATION: Conversation[ChatDeps] = Conversation(
+    name=Conv.MONEY,
+    roles=frozenset({Role.READER}),
+    entry={
+        "intent:paid": paid,
+        "intent:invoice": invoice,
+        "intent:remind": remind,
+        "intent:expense": expense,
+        "invoices": invoices,
+    },
+    actions={Verb.INVOICES: invoices, Verb.REMIND: remind},
+)
+
+CLIENT_CONVERSATION: Conversation[ChatDeps] = Conversation(
+    name=Conv.MY_MONEY,
+    roles=frozenset({Role.CLIENT}),
+    entry={"my_invoices": my_invoices},
+    actions={Verb.MY_INVOICES: my_invoices},
+)

@@ -1,0 +1,132 @@
+"""`samia fx sync|rate`: fetch the reference rates now, and read the one a day would use."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from domain.billing.fx_sync import FxSyncResult
+    from domain.ports.fx import FxQuote
+    from hub.settings import Settings
+
+fx_app = typer.Typer(help="Exchange rates (the ECB's reference rates).", no_args_is_help=True)
+console = Console()
+err_console = Console(stderr=True)
+
+
+@fx_app.command("sync")
+def sync(
+    bundled: Annotated[
+        bool, typer.Option("--bundled", help="Load the ECB history bundled offline.")
+    ] = False,
+    backfill_days: Annotated[
+        int, typer.Option(min=1, help="Days fetched when no rate is stored yet.")
+    ] = 400,
+) -> None:
+    """Fetch the rates published since the last sync and store them."""
+    from domain.errors import ConnectorError
+
+    settings = _migrated_settings()
+    where = "the bundled ECB history" if bundled or settings.fx is None else "the ECB"
+    try:
+        result = asyncio.run(_sync(settings, bundled=bundled, backfill_days=backfill_days))
+    except ConnectorError as exc:
+        reason = " ".join(str(exc).split())  # a vendor's HTML body must stay on one line
+        _fail(f"fx sync failed: {reason}")
+    if result.latest_day is None:
+        console.print(
+            f"no rates published since {result.since} in {where}", highlight=False, soft_wrap=True
+        )
+        return
+    console.print(
+        f"stored {result.new:,} new rates up to {result.latest_day} from {where}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@fx_app.command("rate")
+def rate(
+    base: Annotated[str, typer.Argument(help="Currency converted from, e.g. GBP.")],
+    quote: Annotated[str, typer.Argument(help="Currency converted to, e.g. AED.")],
+    on: Annotated[
+        str | None, typer.Option("--on", help="The day, YYYY-MM-DD (default: today, UTC).")
+    ] = None,
+) -> None:
+    """Print the stored rate a payment of that day would use (crossed through EUR if needed)."""
+    from domain.billing.money import InvalidAmount, currency_code
+    from domain.clock import SystemClock
+
+    try:
+        day = date.fromisoformat(on) if on is not None else SystemClock().now().date()
+    except ValueError:
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--on") from None
+    try:
+        pair = currency_code(base), currency_code(quote)
+    except InvalidAmount as exc:
+        _fail(str(exc))
+    settings = _migrated_settings()
+    found = asyncio.run(_rate_on(settings.database_url, *pair, day))
+    if found is None:
+        _fail(f"no {pair[0]}->{pair[1]} rate is known for {day}: run `samia fx sync`")
+    console.print(
+        f"1 {found.base} = {found.rate} {found.quote} on {day}"
+        f" (published {found.as_of}, {found.source})",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _fail(reason: str) -> NoReturn:
+    """One line on stderr and exit code 1, as `samia` reports every expected failure."""
+    err_console.print(f"error: {reason}", highlight=False, soft_wrap=True, markup=False)
+    raise typer.Exit(1)
+
+
+def _migrated_settings() -> Settings:
+    """The settings, on a database at the newest schema, or the reason they are not."""
+    from hub.settings import ConfigurationError, load_settings
+    from storage.migrate import current_revision, head_revision
+
+    try:
+        settings = load_settings()
+    except ConfigurationError as exc:
+        _fail(str(exc))
+    if current_revision(settings.database_url) != head_revision():
+        _fail("the database is not at the newest schema: run `samia init` first")
+    return settings
+
+
+async def _sync(settings: Settings, *, bundled: bool, backfill_days: int) -> FxSyncResult:
+    """Open the database and the source just for this run."""
+    from domain.billing.fx_sync import sync_fx_rates
+    from domain.clock import SystemClock
+    from hub.flow_deps import fx_rate_source
+    from storage.uow import Database
+
+    database = Database.from_url(settings.database_url)
+    source, close = fx_rate_source(settings, bundled=bundled)
+    try:
+        return await sync_fx_rates(
+            uows=database.uows, source=source, clock=SystemClock(), backfill_days=backfill_days
+        )
+    finally:
+        await close()
+        await database.dispose()
+
+
+async def _rate_on(database_url: str, base: str, quote: str, day: date) -> FxQuote | None:
+    """One read-only lookup."""
+    from storage.uow import Database
+
+    database = Database.from_url(database_url)
+    try:
+        async with database.uows(read_only=True) as uow:
+            return await uow.fx_rates.rate_on(base, quote, day)
+    finally:
+        await database.dispose()
