@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from domain.clock import Clock
 from domain.ports.accounts import AccountsResolver
+from domain.ports.fx import FxRateSource
 from domain.ports.notify import Notifier
 from domain.ports.payments import PaymentProvider
 from domain.ports.storage import UnitOfWorkFactory
@@ -45,6 +46,7 @@ class FlowDeps:
     # Refunds go back through the provider that took the money, found by its name.
     payments: dict[str, PaymentProvider] = field(default_factory=dict)
     policy: RunPolicy = field(default_factory=RunPolicy)
+    fx_rates: FxRateSource | None = None  # where sync-fx-rates fetches reference rates
     closers: list[Closer] = field(default_factory=list)
     # Set when this process shuts down: a run that keeps taking new rows stops doing so.
     stopping: asyncio.Event = field(default_factory=asyncio.Event)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-FLOW_NAMES = ("process-outbox", "send-reminders", "expire-holds", "sync-calendars")
+FLOW_NAMES = (
+    "process-outbox",
+    "send-reminders",
+    "expire-holds",
+    "sync-calendars",
+    "sync-fx-rates",
+)
 
 
 def flow_by_name(name: str) -> Any:
@@ -25,4 +31,8 @@ def flow_by_name(name: str) -> Any:
         from flows.calendars import sync_calendars
 
         return sync_calendars
+    if name == "sync-fx-rates":
+        from flows.fx import sync_fx_rates_flow
+
+        return sync_fx_rates_flow
     raise KeyError(f"no flow named {name!r}; choose one of {', '.join(FLOW_NAMES)}")
