@@ -26,8 +26,9 @@ def payment_providers(settings: Settings, clock: Clock | None = None) -> dict[st
     """Every provider a stored payment may name, for refunds (the built-in one always)."""
     builtin = builtin_provider(settings)
     providers: dict[str, PaymentProvider] = {builtin.name: builtin}
-    checkout = build_payment_provider(settings, clock)
-    providers[checkout.name] = checkout
+    if settings.stripe is not None:
+        stripe = build_payment_provider(settings, clock)
+        providers[stripe.name] = stripe
     return providers
 
 

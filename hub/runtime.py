@@ -60,6 +60,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         default_timezone=settings.default_timezone,
         public_url=settings.public_url,
         payments=build_payment_provider(settings, clock),
+        platform_currency=settings.default_currency,
     )
     store = SqlConversationStore(database.engine, gate=write_gate(database.engine))
     runtime = Runtime(

@@ -11,7 +11,6 @@ from uuid import UUID
 from bots.conversations.cache import TtlCache
 from domain.billing import checkout, reader_money
 from domain.billing.invoices import Invoice
-from domain.billing.money import parse_amount
 from domain.billing.payments import Payment
 from domain.billing.settlement import Settlement
 from domain.booking import queries
@@ -104,10 +103,6 @@ class ChatDeps:
         self, *, reader_id: UUID, reference: str, method: PaymentMethod, amount_text: str | None
     ) -> Settlement:
         """A reader's cash or transfer for one of their bookings, settled once."""
-        amount = None
-        if amount_text:
-            reader = await self.reader(reader_id)
-            amount = parse_amount(amount_text, reader.currency)
         return await reader_money.record_offline_payment(
             uows=self.uows,
             clock=self.clock,
@@ -115,7 +110,7 @@ class ChatDeps:
             reference=reference,
             method=method,
             platform_currency=self.platform_currency,
-            amount=amount,
+            amount_text=amount_text,
         )
 
     async def client_invoices(self, client_id: UUID) -> list[tuple[Invoice, str | None]]:

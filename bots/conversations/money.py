@@ -30,8 +30,12 @@ INVOICE = re.compile(
 )
 REMIND = re.compile(r"^(?:remind|ذكّر|ذكر)\s+(?P<number>[a-z]{3}-\d{4}-\d{6})$", re.IGNORECASE)
 EXPENSE = re.compile(r"^(?:expense|مصروف)\s+(?P<rest>.+)$", re.IGNORECASE)
-READER_PATTERNS = {"intent:paid": PAID, "intent:invoice": INVOICE, "intent:remind": REMIND}
-READER_PATTERNS["intent:expense"] = EXPENSE
+READER_PATTERNS = {
+    "intent:paid": PAID,
+    "intent:invoice": INVOICE,
+    "intent:remind": REMIND,
+    "intent:expense": EXPENSE,
+}
 CLIENT_WORDS = frozenset({"my invoices", "invoices", "فواتيري", "الفواتير"})
 METHODS = {
     "cash": PaymentMethod.CASH,

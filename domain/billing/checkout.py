@@ -39,25 +39,22 @@ async def request_payment(
     pages: PaymentPages,
 ) -> Payment:
     """The open checkout of a held booking, opened now if it has none; the hold waits for it."""
-    payment = await _pending_payment(uows, clock, provider.name, booking_id, client_id)
+    pending = await _pending_payment(uows, clock, provider.name, booking_id, client_id)
+    payment = pending.payment
     if payment.checkout_url:
         return payment
-    async with uows(read_only=True) as u:
-        booking = await u.bookings.get(booking_id)
-        service = await u.services.get(booking.service_id) if booking else None
-        client = await u.clients.get(client_id)
     assert payment.expires_at is not None  # a pending checkout always has its window
     checkout = await provider.create_checkout(
         request=CheckoutRequest(
             payment_id=payment.id,
             amount=payment.amount,
-            description=service.name if service else "Reading",
+            description=pending.description,
             expires_at=payment.expires_at,
             success_url=pages.success_url,
             cancel_url=pages.cancel_url,
-            client_email=client.email if client else None,
+            client_email=pending.client_email,
             booking_id=booking_id,
-            locale=client.language if client else "en",
+            locale=pending.locale,
         ),
         idempotency_key=f"checkout:{payment.id}",
     )
@@ -71,9 +68,19 @@ async def request_payment(
     return stored
 
 
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A pending payment and what its checkout says, read in the transaction that made it."""
+
+    payment: Payment
+    description: str = "Reading"
+    client_email: str | None = None
+    locale: str = "en"
+
+
 async def _pending_payment(
     uows: UnitOfWorkFactory, clock: Clock, provider: str, booking_id: UUID, client_id: UUID
-) -> Payment:
+) -> _Pending:
     """The booking's open pending payment, or a new one with the hold stretched to match."""
     now = clock.now()
     async with uows() as u:
@@ -87,13 +94,20 @@ async def _pending_payment(
             raise HoldExpired("hold no longer held", status=booking.status)
         if booking.hold_expires_at is None or booking.hold_expires_at <= now:
             raise HoldExpired("hold expired")
-        for existing in await u.payments.for_booking(booking_id):
-            if _still_open(existing, provider, now):
-                return existing
+        opened = next(
+            (p for p in await u.payments.for_booking(booking_id) if _still_open(p, provider, now)),
+            None,
+        )
+        if opened is not None and opened.checkout_url:
+            return _Pending(opened)
         reader = await u.readers.get(booking.reader_id)
         service = await u.services.get(booking.service_id)
+        client = await u.clients.get(client_id)
         if reader is None or service is None:
             raise NotFound("booking not found")
+        email, locale = (client.email, client.language) if client else (None, "en")
+        if opened is not None:  # opened before, but its checkout never came back: ask again
+            return _Pending(opened, service.name, email, locale)
         if booking.price_minor <= 0 or not requires_prepayment(reader, service):
             raise InvalidRequest("this reading is not paid in advance")
         expires_at = now + timedelta(minutes=reader.payment_window_minutes)
@@ -113,7 +127,7 @@ async def _pending_payment(
         booking.hold_expires_at = max(booking.hold_expires_at, expires_at)
         await u.bookings.save(booking)
         await u.commit()
-    return payment
+    return _Pending(payment, service.name, email, locale)
 
 
 def _still_open(payment: Payment, provider: str, now: datetime) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -15,9 +15,11 @@ from domain.billing.invoices import (
     invoice_number,
 )
 from domain.billing.money import InvalidAmount, Money
+from domain.billing.tax import place_of_supply, rule_for
 from domain.clock import Clock
 from domain.enums import InvoiceKind, InvoiceStatus
 from domain.errors import InvalidTransition, NotFound
+from domain.models import Reader
 from domain.ports.storage import UnitOfWork
 
 
@@ -31,6 +33,15 @@ class InvoiceRequest:
     lines: list[LineRequest]
     rule: TaxRule = field(default_factory=TaxRule)
     booking_id: UUID | None = None
+
+
+async def tax_rule_for(
+    uow: UnitOfWork, reader: Reader, client_country: str | None, day: date, *, inclusive: bool
+) -> TaxRule:
+    """The reader's rule for one client: the rate of the place of supply that day, or none."""
+    country = place_of_supply(reader.country, client_country)
+    rate = await uow.tax_rates.rate_for(country, day) if country else None
+    return rule_for(rate, inclusive=inclusive)
 
 
 async def issue_invoice(*, uow: UnitOfWork, clock: Clock, request: InvoiceRequest) -> Invoice:

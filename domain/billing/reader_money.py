@@ -8,11 +8,10 @@ from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 from domain.billing.invoices import Invoice, LineRequest
-from domain.billing.invoicing import InvoiceRequest, issue_in
+from domain.billing.invoicing import InvoiceRequest, issue_in, tax_rule_for
 from domain.billing.money import InvalidAmount, Money, parse_amount
 from domain.billing.payments import BUILTIN_PROVIDER, Expense, Payment
 from domain.billing.settlement import ReceivedPayment, Settlement, settle_payment
-from domain.billing.tax import place_of_supply, rule_for
 from domain.booking.windows import TimeWindow
 from domain.clock import Clock
 from domain.enums import BookingStatus, InvoiceStatus, OutboxKind, PaymentMethod, PaymentStatus
@@ -43,18 +42,21 @@ async def record_offline_payment(
     reference: str,
     method: PaymentMethod,
     platform_currency: str,
-    amount: Money | None = None,
+    amount_text: str | None = None,
 ) -> Settlement:
-    """The reader took cash or a transfer for a booking: settled like any payment, once."""
+    """The reader took cash or a transfer for a booking (its price, or the amount typed in
+    the booking's currency): settled like any payment, once."""
     now = clock.now()
     async with uows() as u:
         booking = await _booking_by_reference(u, reader_id, reference, now)
         for existing in await u.payments.for_booking(booking.id):
             if existing.status is PaymentStatus.SUCCEEDED:
                 raise InvalidRequest(f"booking {booking.reference} is paid already")
-        money = amount or Money(booking.price_minor, booking.currency)
-        if money.currency != booking.currency:
-            raise InvalidAmount(f"booking {booking.reference} is priced in {booking.currency}")
+        money = (
+            parse_amount(amount_text, booking.currency)
+            if amount_text
+            else Money(booking.price_minor, booking.currency)
+        )
         if money.amount_minor <= 0:
             raise InvalidAmount("a payment is more than zero")
         payment = Payment(
@@ -98,8 +100,9 @@ async def invoice_client(
         money = parse_amount(amount_text, reader.currency)
         if money.amount_minor <= 0:
             raise InvalidAmount("an invoice is for more than zero")
-        country = place_of_supply(reader.country, client.country)
-        rate = await uow.tax_rates.rate_for(country, now.date()) if country else None
+        rule = await tax_rule_for(
+            uow, reader, client.country, now.date(), inclusive=reader.tax_inclusive
+        )
         invoice = await issue_in(
             uow,
             now,
@@ -108,7 +111,7 @@ async def invoice_client(
                 client_id=client.id,
                 currency=money.currency,
                 lines=[LineRequest(reason.strip() or "Reading", money.amount_minor)],
-                rule=rule_for(rate, inclusive=reader.tax_inclusive),
+                rule=rule,
             ),
         )
         await uow.outbox.add(send_invoice_entry(invoice, reminder=False), now)

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from domain.billing.money import Money
 from domain.billing.settlement import record_refund_total
-from domain.booking.externals import EffectResult
+from domain.booking.externals import EffectResult, finish_effect
 from domain.clock import Clock
 from domain.errors import PermanentConnectorError
 from domain.models import OutboxEntry
@@ -35,7 +35,7 @@ async def apply_refund(
     async with uows(read_only=True) as u:
         payment = await u.payments.get(payment_id)
     if payment is None:
-        return await _complete(uows, clock, entry, "skipped", "payment not found")
+        return await finish_effect(uows, clock, entry, "skipped", detail="payment not found")
     target = Money(int(entry.payload["refunded_total_minor"]), payment.amount.currency)
     amount = Money(int(entry.payload["amount_minor"]), payment.amount.currency)
     if payment.refunded_minor < target.amount_minor:
@@ -66,7 +66,7 @@ async def apply_refund(
         ),
         idempotency_key=f"{entry.key}:notice",
     )
-    return await _complete(uows, clock, entry, "done", f"refunded {amount}")
+    return await finish_effect(uows, clock, entry, "done", detail=f"refunded {amount}")
 
 
 async def alert_dispute(
@@ -88,13 +88,4 @@ async def alert_dispute(
         ),
         idempotency_key=f"{entry.key}:notice",
     )
-    return await _complete(uows, clock, entry, "done", "reader alerted")
-
-
-async def _complete(
-    uows: UnitOfWorkFactory, clock: Clock, entry: OutboxEntry, outcome: str, detail: str
-) -> EffectResult:
-    async with uows() as u:
-        await u.outbox.complete(entry.key, clock.now())
-        await u.commit()
-    return EffectResult(entry.key, outcome, detail=detail)
+    return await finish_effect(uows, clock, entry, "done", detail="reader alerted")

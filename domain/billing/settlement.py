@@ -18,8 +18,9 @@ from uuid import UUID
 
 from domain.billing.fx import convert_on
 from domain.billing.invoices import Invoice, LineRequest
-from domain.billing.invoicing import InvoiceRequest, credit_in, issue_in
+from domain.billing.invoicing import InvoiceRequest, credit_in, issue_in, tax_rule_for
 from domain.billing.ledger import (
+    BASIS_POINTS,
     PaymentSplit,
     payment_posting,
     refund_posting,
@@ -28,7 +29,6 @@ from domain.billing.ledger import (
 )
 from domain.billing.money import InvalidAmount, Money
 from domain.billing.payments import Payment, platform_fee_bps
-from domain.billing.tax import place_of_supply, rule_for
 from domain.booking.service import confirm_paid_hold
 from domain.clock import Clock
 from domain.enums import (
@@ -251,17 +251,18 @@ async def _invoice_for(uow: UnitOfWork, payment: Payment, reader: Reader, now: d
         if invoice is not None:
             return invoice
     client = await uow.clients.get(payment.client_id)
-    country = place_of_supply(reader.country, client.country if client else None)
-    rate = await uow.tax_rates.rate_for(country, now.date()) if country else None
+    # What the client paid is the price, tax inside: an exclusive reader's price had its
+    # tax added before the checkout was opened.
+    rule = await tax_rule_for(
+        uow, reader, client.country if client else None, now.date(), inclusive=True
+    )
     description = await _description(uow, payment)
     request = InvoiceRequest(
         reader_id=reader.id,
         client_id=payment.client_id,
         currency=payment.amount.currency,
         lines=[LineRequest(description, payment.amount.amount_minor)],
-        # What the client paid is the price, tax inside: an exclusive reader's price had
-        # its tax added before the checkout was opened.
-        rule=rule_for(rate, inclusive=True),
+        rule=rule,
         booking_id=payment.booking_id,
     )
     return await issue_in(uow, now, request, status=InvoiceStatus.PAID)
@@ -319,7 +320,7 @@ async def _credit_note(uow: UnitOfWork, now: datetime, invoice_id: UUID, amount:
         return
     unit = gross
     if not invoice.rule.inclusive and invoice.rule.rate_bps and not invoice.rule.reverse_charge:
-        unit = gross * 10_000 // (10_000 + invoice.rule.rate_bps)  # the net that carries it
+        unit = gross * BASIS_POINTS // (BASIS_POINTS + invoice.rule.rate_bps)  # its net
     await credit_in(uow, now, invoice_id, [LineRequest("Refund", unit)])
 
 

@@ -19,6 +19,7 @@ from domain.booking.externals import (
     EffectResult,
     Externals,
     ensure_live,
+    finish_effect,
     tear_down,
 )
 from domain.clock import Clock
@@ -100,12 +101,12 @@ async def apply_effect(
         return await reminders.send_reminder(uows=uows, notifier=notifier, clock=clock, entry=entry)
     ctx = await load_context(uows, UUID(entry.payload["booking_id"]))
     if ctx is None:
-        return await _finish(uows, clock, entry, "skipped", detail="booking not found")
+        return await finish_effect(uows, clock, entry, "skipped", detail="booking not found")
     if entry.kind is OutboxKind.BOOKING_CANCELLED or ctx.booking.status is BookingStatus.CANCELLED:
         return await _cancelled(uows, accounts, notifier, clock, entry, ctx)
     if entry.kind in (OutboxKind.BOOKING_CONFIRMED, OutboxKind.BOOKING_RESCHEDULED):
         return await _confirmed(uows, accounts, notifier, clock, entry, ctx)
-    return await _finish(uows, clock, entry, "skipped", detail=f"no effect for {entry.kind}")
+    return await finish_effect(uows, clock, entry, "skipped", detail=f"no effect for {entry.kind}")
 
 
 async def load_context(uows: UnitOfWorkFactory, booking_id: UUID) -> BookingContext | None:
@@ -132,7 +133,9 @@ async def _confirmed(
 ) -> EffectResult:
     """Event and meeting at the booking's time, the client told (with the link), reminders set."""
     if ctx.booking.status is not BookingStatus.CONFIRMED:
-        return await _finish(uows, clock, entry, "skipped", detail=f"booking {ctx.booking.status}")
+        return await finish_effect(
+            uows, clock, entry, "skipped", detail=f"booking {ctx.booking.status}"
+        )
     try:
         acc = await accounts.for_reader(ctx.reader)
     except PermanentConnectorError as exc:  # the client is still told; the reader reconnects
@@ -270,15 +273,6 @@ async def ask_to_reconnect(
             notice=Notice(NoticeKind.RECONNECT_ACCOUNT, {"provider": provider}),
             idempotency_key=f"reconnect:{reader_id}:{provider}:{now.date().isoformat()}",
         )
-
-
-async def _finish(
-    uows: UnitOfWorkFactory, clock: Clock, entry: OutboxEntry, outcome: str, *, detail: str
-) -> EffectResult:
-    async with uows() as u:
-        await u.outbox.complete(entry.key, clock.now())
-        await u.commit()
-    return EffectResult(entry.key, outcome, detail=detail)
 
 
 def _describe(problems: list[PermanentConnectorError]) -> str:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID
 
+from domain.clock import Clock
 from domain.enums import ServiceKind
 from domain.errors import PermanentConnectorError
-from domain.models import Booking, Client, Reader, Service
+from domain.models import Booking, Client, OutboxEntry, Reader, Service
 from domain.ports.accounts import ReaderAccounts
 from domain.ports.calendar import CalendarEventRef, SessionEvent
 from domain.ports.links import ExternalLink
@@ -37,6 +38,16 @@ class EffectResult:
     outcome: str  # "done", "skipped", "gave_up", "retry_later"
     join_url: str | None = None
     detail: str = ""
+
+
+async def finish_effect(
+    uows: UnitOfWorkFactory, clock: Clock, entry: OutboxEntry, outcome: str, *, detail: str
+) -> EffectResult:
+    """Mark an outbox row done (whatever its outcome) and say how it ended."""
+    async with uows() as u:
+        await u.outbox.complete(entry.key, clock.now())
+        await u.commit()
+    return EffectResult(entry.key, outcome, detail=detail)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
+from domain.billing.payments import requires_prepayment
 from domain.booking import rules
 from domain.booking.availability import is_bookable
 from domain.booking.windows import TimeWindow
@@ -159,10 +160,9 @@ async def _confirm(uow: UnitOfWork, booking: Booking, now: datetime) -> None:
 
 async def _paid_in_advance(uow: UnitOfWork, booking: Booking) -> bool:
     """Whether the booking's service (or, by default, its reader) wants payment first."""
-    service = await uow.services.get(booking.service_id)
-    if service is not None and service.prepayment_required is not None:
-        return service.prepayment_required
-    return (await _reader(uow, booking.reader_id)).prepayment_required
+    reader = await _reader(uow, booking.reader_id)
+    service = await uow.services.get(booking.service_id)  # a retired service still books
+    return requires_prepayment(reader, service) if service else reader.prepayment_required
 
 
 async def reschedule_booking(

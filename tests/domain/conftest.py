@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 
 import pytest
 
 from domain.clock import FixedClock
-from domain.models import Client, Reader, Service, WeeklyHours
+from domain.models import Client, Reader, Service
 from storage.uow import Database
-from tests.support.factories import make_client, make_reader, make_service
+from tests.support.factories import make_client, make_reader, make_service, seed_open_reader
 
 # Thursday 26 November 2026, 09:00 London (= UTC in winter).
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -38,15 +38,6 @@ async def world(database_url: str) -> AsyncIterator[World]:
     reader = make_reader(buffer_after_minutes=0, minimum_notice_minutes=60, free_cancel_hours=24)
     service = make_service(reader)
     clients = [make_client() for _ in range(3)]
-    async with database.uows() as uow:
-        await uow.readers.add(reader)
-        await uow.services.add(service)
-        for client in clients:
-            await uow.clients.add(client)
-        for weekday in range(5):
-            await uow.availability.replace_weekday(
-                reader.id, weekday, [WeeklyHours(weekday, time(10), time(18))]
-            )
-        await uow.commit()
+    await seed_open_reader(database.uows, reader, service, *clients)
     yield World(database, clock, reader, service, clients)
     await database.dispose()

@@ -6,18 +6,17 @@ import asyncio
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from domain.clock import FixedClock
-from domain.models import WeeklyHours
 from hub.app import create_app
-from hub.runtime import build_runtime
-from hub.settings import load_settings
+from hub.runtime import Runtime, build_runtime
+from hub.settings import Settings, load_settings
 from tests.hub.test_webchat_http import button, say
-from tests.support.factories import make_reader, make_service
+from tests.support.factories import make_reader, make_service, seed_open_reader
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 PAY_LINK = re.compile(r"http://[^\s]+/pay/([A-Za-z0-9_-]+)")
@@ -38,28 +37,22 @@ def hub(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hub]:
     settings = load_settings()
     clock = FixedClock(NOW)
 
-    async def seeded_runtime():  # type: ignore[no-untyped-def]
-        runtime = await build_runtime(settings, clock=clock)
-        reader = make_reader(
-            name="Samia", slug="samia", minimum_notice_minutes=60, prepayment_required=True
-        )
-        async with runtime.database.uows() as uow:
-            await uow.readers.add(reader)
-            await uow.services.add(
-                make_service(reader, name="Love reading", slug="love", price_minor=4500)
-            )
-            for weekday in range(5):
-                await uow.availability.replace_weekday(
-                    reader.id, weekday, [WeeklyHours(weekday, time(10), time(18))]
-                )
-            await uow.commit()
-        await runtime.refresh_reader_names()
-        return runtime
-
-    runtime = asyncio.run(seeded_runtime())
+    runtime = asyncio.run(prepaid_runtime(settings, clock))
     with TestClient(create_app(settings, runtime=runtime)) as http:
         yield Hub(http, clock)
     asyncio.run(runtime.close())
+
+
+async def prepaid_runtime(settings: Settings, clock: FixedClock) -> Runtime:
+    """A hub whose one reader, Samia, is paid in advance: a £45 love reading, weekdays 10-18."""
+    runtime = await build_runtime(settings, clock=clock)
+    reader = make_reader(
+        name="Samia", slug="samia", minimum_notice_minutes=60, prepayment_required=True
+    )
+    reading = make_service(reader, name="Love reading", slug="love", price_minor=4500)
+    await seed_open_reader(runtime.database.uows, reader, reading)
+    await runtime.refresh_reader_names()
+    return runtime
 
 
 def book_until_pay_link(http: TestClient) -> str:

@@ -9,20 +9,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
 
 from domain.clock import FixedClock
 from domain.enums import LedgerAccount
-from domain.models import WeeklyHours
 from hub.app import create_app
-from hub.runtime import Runtime, build_runtime
+from hub.runtime import Runtime
 from hub.settings import load_settings
-from tests.hub.test_pay_page import booking_status
+from tests.hub.test_pay_page import booking_status, prepaid_runtime
 from tests.hub.test_webchat_http import button, say
-from tests.support.factories import make_reader, make_service
 from tests.support.fakes.stripe_api import StripeApiFake
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -70,25 +68,7 @@ def hub(
     monkeypatch.setenv("SAMIA_STRIPE_API_URL", stripe_server.url)
     settings = load_settings()
 
-    async def seeded_runtime() -> Runtime:
-        runtime = await build_runtime(settings, clock=FixedClock(NOW))
-        reader = make_reader(
-            name="Samia", slug="samia", minimum_notice_minutes=60, prepayment_required=True
-        )
-        async with runtime.database.uows() as uow:
-            await uow.readers.add(reader)
-            await uow.services.add(
-                make_service(reader, name="Love reading", slug="love", price_minor=4500)
-            )
-            for weekday in range(5):
-                await uow.availability.replace_weekday(
-                    reader.id, weekday, [WeeklyHours(weekday, time(10), time(18))]
-                )
-            await uow.commit()
-        await runtime.refresh_reader_names()
-        return runtime
-
-    runtime = asyncio.run(seeded_runtime())
+    runtime = asyncio.run(prepaid_runtime(settings, FixedClock(NOW)))
     with TestClient(create_app(settings, runtime=runtime)) as http:
         yield Hub(http, stripe_server, runtime)
         # Stripe's HTTP client lives on the app's loop: close it there.

@@ -7,11 +7,11 @@ Builders (`make_*`) are pure: they return a record and touch nothing. Seeders
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from domain.enums import BookingStatus, Channel, PricingModel, Role, ServiceKind
-from domain.models import Booking, Client, Identity, Reader, Service
+from domain.models import Booking, Client, Identity, Reader, Service, WeeklyHours
 from domain.ports.storage import UnitOfWork, UnitOfWorkFactory
 
 # A fixed instant tests can share as "now"; far enough ahead that nothing is in the past.
@@ -155,3 +155,22 @@ async def seed_client(uows: UnitOfWorkFactory, **overrides: Any) -> Client:
     client = make_client(**overrides)
     await seed(uows, client)
     return client
+
+
+async def seed_open_reader(
+    uows: UnitOfWorkFactory,
+    reader: Reader,
+    *records: object,
+    weekdays: range = range(5),
+    opens: time = time(10),
+    closes: time = time(18),
+) -> None:
+    """A reader, their services and clients (any records), open `opens`-`closes` on weekdays."""
+    async with uows() as uow:
+        for record in (reader, *records):
+            await _add(uow, record)
+        for weekday in weekdays:
+            await uow.availability.replace_weekday(
+                reader.id, weekday, [WeeklyHours(weekday, opens, closes)]
+            )
+        await uow.commit()

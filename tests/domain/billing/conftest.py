@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 
 import pytest
 
@@ -17,10 +17,10 @@ from domain.booking import service
 from domain.booking.service import HoldRequest
 from domain.clock import FixedClock
 from domain.enums import Channel
-from domain.models import Client, Reader, Service, WeeklyHours
+from domain.models import Client, Reader, Service
 from domain.ports.payments import Checkout, CheckoutRequest
 from storage.uow import Database
-from tests.support.factories import make_client, make_reader, make_service
+from tests.support.factories import make_client, make_reader, make_service, seed_open_reader
 
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 FRIDAY_11 = datetime(2026, 11, 27, 11, 0, tzinfo=UTC)
@@ -63,16 +63,7 @@ async def shop(database_url: str) -> AsyncIterator[Shop]:
     )
     reading = make_service(reader, price_minor=6000, currency="GBP")
     clients = [make_client(), make_client()]
-    async with database.uows() as uow:
-        await uow.readers.add(reader)
-        await uow.services.add(reading)
-        for client in clients:
-            await uow.clients.add(client)
-        for weekday in range(5):
-            await uow.availability.replace_weekday(
-                reader.id, weekday, [WeeklyHours(weekday, time(10), time(18))]
-            )
-        await uow.commit()
+    await seed_open_reader(database.uows, reader, reading, *clients)
     yield Shop(database, clock, reader, reading, clients, CountingProvider())
     await database.dispose()
 
