@@ -47,6 +47,11 @@ class Payment:
     platform_value: Conversion | None = None
 
     @property
+    def refunds_minor(self) -> int:
+        """What went back as refunds, not disputes: the total a provider reports as refunded."""
+        return self.refunded_minor - self.disputed_minor
+
+    @property
     def refundable(self) -> Money:
         """What can still be given back."""
         return Money(self.amount.amount_minor - self.refunded_minor, self.amount.currency)

@@ -38,7 +38,7 @@ async def apply_refund(
         return await finish_effect(uows, clock, entry, "skipped", detail="payment not found")
     target = Money(int(entry.payload["refunded_total_minor"]), payment.amount.currency)
     amount = Money(int(entry.payload["amount_minor"]), payment.amount.currency)
-    if payment.refunded_minor < target.amount_minor:
+    if payment.refunds_minor < target.amount_minor:
         provider = payments.get(payment.provider)
         if provider is None:
             raise PermanentConnectorError(

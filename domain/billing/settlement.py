@@ -121,7 +121,7 @@ async def queue_refund(
     """An outbox row that gives `amount` back through the provider, then books it."""
     if amount.amount_minor <= 0 or amount.amount_minor > payment.refundable.amount_minor:
         raise InvalidAmount(f"at most {payment.refundable} can still be refunded")
-    target = payment.refunded_minor + amount.amount_minor
+    target = payment.refunds_minor + amount.amount_minor  # the provider's running total
     key = f"{OutboxKind.PAYMENT_REFUND.value}:{payment.id}:{target}"
     payload = {
         "payment_id": str(payment.id),
@@ -140,7 +140,8 @@ async def record_refund_total(
 ) -> Money:
     """Book a payment's refunds up to a running total; what was booked already is skipped.
 
-    Returns what this call booked (zero when the total was reached before). Each refund
+    Returns what this call booked (zero when the total was reached before). The total
+    counts refunds only, never disputes, as providers report it. Each refund
     takes its proportional part back from the tax, the platform's fee and the reader's
     share, and gets a credit note against the payment's invoice.
     """
@@ -151,8 +152,10 @@ async def record_refund_total(
             raise NotFound("payment not found")
         if refunded_total.currency != payment.amount.currency:
             raise InvalidAmount(f"this payment is in {payment.amount.currency}")
-        wanted = min(refunded_total.amount_minor, payment.amount.amount_minor)
-        delta = wanted - payment.refunded_minor
+        # Providers count refunds apart from disputes (Stripe's amount_refunded).
+        delta = min(
+            refunded_total.amount_minor - payment.refunds_minor, payment.refundable.amount_minor
+        )
         if delta <= 0 or payment.status is PaymentStatus.PENDING:
             return Money(0, payment.amount.currency)
         amount = Money(delta, payment.amount.currency)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from domain.billing.cancellation import refund_cancelled
 from domain.billing.money import Money
-from domain.billing.settlement import record_dispute
+from domain.billing.settlement import record_dispute, record_refund_total
 from domain.booking import service
 from domain.booking.effects import apply_effect
 from domain.enums import LedgerAccount, OutboxKind, PaymentStatus, PostingKind
@@ -162,3 +162,32 @@ async def test_a_dispute_is_booked_once_and_alerts_the_reader(shop: Shop) -> Non
     [told] = notifier.of_kind(NoticeKind.PAYMENT_DISPUTED)
     assert told.role == "reader"
     assert told.notice.params["reason"] == "fraudulent"
+
+
+def gbp(minor: int) -> Money:
+    return Money(minor, "GBP")
+
+
+async def test_a_providers_refund_total_counts_refunds_apart_from_a_dispute(shop: Shop) -> None:
+    _, payment = await paid_booking(shop)
+    await record_dispute(
+        uow=shop.uows(), clock=shop.clock, payment_id=payment.id, disputed=gbp(2000), reason=None
+    )
+
+    first = await record_refund_total(
+        uow=shop.uows(), clock=shop.clock, payment_id=payment.id, refunded_total=gbp(1000)
+    )
+    again = await record_refund_total(
+        uow=shop.uows(), clock=shop.clock, payment_id=payment.id, refunded_total=gbp(1000)
+    )
+    beyond = await record_refund_total(
+        uow=shop.uows(), clock=shop.clock, payment_id=payment.id, refunded_total=gbp(9000)
+    )
+
+    assert (first, again, beyond) == (gbp(1000), gbp(0), gbp(3000))  # never past what was paid
+    async with shop.uows() as uow:
+        stored = await uow.payments.get(payment.id)
+        assert await uow.ledger.net_by_currency() == {"GBP": 0}
+    assert stored is not None
+    assert (stored.refunded_minor, stored.disputed_minor) == (6000, 2000)
+    assert stored.status is PaymentStatus.REFUNDED
