@@ -67,6 +67,9 @@ class LocalApiServer:
         if self._process is not None and self._process.poll() is None:
             return
         self.port = _free_port()
+        # The server opens its SQLite under PREFECT_HOME but does not create the folder.
+        if home := os.environ.get("PREFECT_HOME"):
+            Path(home).mkdir(parents=True, exist_ok=True)
         # The same command and environment Prefect uses for its temporary server.
         environment = {
             **os.environ,
