@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 from bots.conversations.common import Conv
-from bots.conversations.verbs import ManageVerb
+from bots.conversations.verbs import ManageVerb, MoneyVerb
 from bots.engine import Action, Choice, Reply
-from bots.language import format_money, format_when, translator
+from bots.language import format_day, format_money, format_when, translator
 from bots.language.messages import Msg
 from domain.booking.queries import BookingView, booking_view
 from domain.errors import NotFound
 from domain.ports.notify import Notice, NoticeKind
 from domain.ports.storage import UnitOfWorkFactory
+
+INVOICE_NOTICES = frozenset({NoticeKind.INVOICE_ISSUED, NoticeKind.INVOICE_REMINDER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +53,22 @@ async def render_notice(*, uows: UnitOfWorkFactory, notice: Notice, audience: Au
     if meeting_url and notice.kind in (NoticeKind.BOOKING_CONFIRMED, NoticeKind.REMINDER):
         lines.append(tr.gettext(Msg.JOIN_LINK, url=meeting_url))
     choices: tuple[Choice, ...] = ()
-    if audience.is_client and view is not None:
+    if audience.is_client and notice.kind in INVOICE_NOTICES:
+        choices = (
+            Choice.of(
+                tr.gettext(Msg.MY_INVOICES_BUTTON),
+                Action(Conv.MY_MONEY.value, MoneyVerb.MY_INVOICES.value),
+            ),
+        )
+    elif audience.is_client and view is not None:
         choices = (
             Choice.of(
                 tr.gettext(Msg.MY_BOOKINGS), Action(Conv.MANAGE.value, ManageVerb.LIST.value)
             ),
         )
-    return Reply("\n".join(lines), choices=choices)
+    # A notice that carries a document (an invoice's PDF) sends it as one on every channel.
+    document_url = params.get("document_url") or None
+    return Reply("\n".join(lines), choices=choices, document_url=document_url)
 
 
 def _headline(
@@ -87,6 +99,10 @@ def _headline(
         return t(Msg.CALENDAR_CONFLICT, **values)
     if kind in (NoticeKind.PAYMENT_REFUNDED, NoticeKind.PAYMENT_DISPUTED):
         return _money_headline(t, kind, params, audience)
+    if kind in INVOICE_NOTICES:
+        return invoice_headline(t, kind, params, audience.language)
+    if kind is NoticeKind.PAYOUT_STATEMENT:
+        return payout_headline(t, params, audience.language)
     provider = params.get("provider", "")
     if params.get("url"):
         return t(Msg.RECONNECT_ACCOUNT, provider=provider, url=params["url"])
@@ -105,6 +121,34 @@ def _money_headline(
     if params.get("reason") == "slot_taken":
         return t(Msg.PAID_SLOT_TAKEN, amount=amount)
     return t(Msg.REFUNDED, amount=amount)
+
+
+def invoice_headline(
+    t: Callable[..., str], kind: NoticeKind, params: dict[str, str], language: str
+) -> str:
+    """The invoice (or the reminder of an unpaid one): number, who from, how much."""
+    amount = format_money(
+        int(params.get("amount_minor", "0") or 0), params.get("currency", "USD"), language
+    )
+    message = Msg.INVOICE_NUDGE if kind is NoticeKind.INVOICE_REMINDER else Msg.INVOICE_READY
+    return t(
+        message, number=params.get("number", ""), reader=params.get("reader", ""), amount=amount
+    )
+
+
+def payout_headline(t: Callable[..., str], params: dict[str, str], language: str) -> str:
+    """A payout to the reader: how much, for which days, its statement attached."""
+    amount = format_money(
+        int(params.get("amount_minor", "0") or 0), params.get("currency", "USD"), language
+    )
+    start, end = (params.get(k, "") for k in ("period_start", "period_end"))
+    return t(
+        Msg.PAYOUT_STATEMENT,
+        amount=amount,
+        start=format_day(date.fromisoformat(start), language) if start else "",
+        end=format_day(date.fromisoformat(end), language) if end else "",
+        sessions=params.get("sessions", "0"),
+    )
 
 
 async def _view(uows: UnitOfWorkFactory, booking_id: UUID | None) -> BookingView | None:

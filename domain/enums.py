@@ -114,6 +114,16 @@ class PaymentEventKind(StrEnum):
     DISPUTED = "disputed"
 
 
+class ChargeRefusal(StrEnum):
+    """Why a provider's last check before it charges is answered no (nothing is charged)."""
+
+    UNKNOWN = "unknown"  # no pending payment of ours has this checkout
+    SETTLED = "settled"  # paid (or given up) already: a second charge would be a double
+    AMOUNT_CHANGED = "amount_changed"  # the amount or currency is not what we asked for
+    SLOT_TAKEN = "slot_taken"  # the hold lapsed and the time went to someone else
+    UNAVAILABLE = "unavailable"  # the money could not be booked now (no FX rate for today)
+
+
 class LedgerAccount(StrEnum):
     """Accounts of the platform / reader revenue split."""
 
@@ -139,6 +149,28 @@ class LedgerDirection(StrEnum):
 
     DEBIT = "debit"
     CREDIT = "credit"
+
+
+class PayoutStatus(StrEnum):
+    """Where a payout stands: its ledger posting is written with it, the statement after."""
+
+    BOOKED = "booked"  # reader payable settled in the ledger; the statement not yet delivered
+    SENT = "sent"  # the statement went to the reader's notifier (it retries an unreachable chat)
+
+
+class ReportKind(StrEnum):
+    """A reader's reports, by the name their CSV link and API route carry."""
+
+    PNL = "pnl"
+    TAX = "tax"
+    OUTSTANDING = "outstanding"
+
+
+class ExpenseRecurrence(StrEnum):
+    """How often a recurring expense repeats."""
+
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
 
 
 class LoyaltyKind(StrEnum):
@@ -229,6 +261,7 @@ class EmailKind(StrEnum):
     """What an email is for; the local outbox and the logs show it."""
 
     LOGIN_CODE = "login_code"
+    INVOICE = "invoice"  # an invoice or a reminder of one, its PDF attached
 
 
 class OutboxStatus(StrEnum):

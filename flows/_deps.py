@@ -14,9 +14,12 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from domain.clock import Clock
 from domain.ports.accounts import AccountsResolver
+from domain.ports.documents import DocumentRenderer
+from domain.ports.email import EmailWriter, Mailer
 from domain.ports.fx import FxRateSource
 from domain.ports.notify import Notifier
 from domain.ports.payments import PaymentProvider
@@ -47,6 +50,13 @@ class FlowDeps:
     payments: dict[str, PaymentProvider] = field(default_factory=dict)
     policy: RunPolicy = field(default_factory=RunPolicy)
     fx_rates: FxRateSource | None = None  # where sync-fx-rates fetches reference rates
+    # Invoices sent to clients: the PDF, a signed link to it, and the email it is attached to.
+    documents: DocumentRenderer | None = None
+    invoice_link: Callable[[UUID], str] | None = None
+    # A payout's statement PDF, as a signed link the reader's chat receives as a document.
+    statement_link: Callable[[UUID], str] | None = None
+    mailer: Mailer | None = None
+    emails: EmailWriter | None = None
     closers: list[Closer] = field(default_factory=list)
     # Set when this process shuts down: a run that keeps taking new rows stops doing so.
     stopping: asyncio.Event = field(default_factory=asyncio.Event)

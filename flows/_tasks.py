@@ -20,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext, TaskRunContext
 from prefect.tasks import exponential_backoff
 
+from domain.billing.invoice_delivery import InvoiceSender
 from domain.booking.effects import (
     apply_effect,
     claim_effects,
@@ -95,10 +96,18 @@ async def apply_booking_effect(entry: OutboxEntry) -> EffectResult:
             clock=deps.clock,
             entry=entry,
             payments=deps.payments,
+            invoices=invoice_sender(deps),
         )
     except TransientConnectorError as exc:
         await wait_out_retry_after(exc, deps.policy)
         raise
+
+
+def invoice_sender(deps: FlowDeps) -> InvoiceSender | None:
+    """What `invoice.send` rows need, when this process has a renderer and links."""
+    if deps.documents is None or deps.invoice_link is None:
+        return None
+    return InvoiceSender(deps.documents, deps.invoice_link, deps.mailer, deps.emails)
 
 
 async def claim_and_run(

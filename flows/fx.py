@@ -39,9 +39,15 @@ async def fetch_and_store(backfill_days: int) -> FxSyncResult:
 
 @flow(name="sync-fx-rates", **FLOW_OPTIONS)
 async def sync_fx_rates_flow(request: FxSync | None = None) -> dict[str, Any]:
-    """Fetch and store new rates; returns how many were fetched and new, and the latest day."""
+    """Fetch and store new rates; returns how many were fetched, derived (pegs) and new, and
+    the latest day."""
     request = request or FxSync()
     runner: Any = fetch_and_store if FlowRunContext.get() is not None else fetch_and_store.fn
     result: FxSyncResult = await runner(request.backfill_days)
     latest = result.latest_day.isoformat() if result.latest_day is not None else None
-    return {"fetched": result.fetched, "new": result.new, "latest_day": latest}
+    return {
+        "fetched": result.fetched,
+        "derived": result.derived,
+        "new": result.new,
+        "latest_day": latest,
+    }

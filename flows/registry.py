@@ -10,6 +10,7 @@ FLOW_NAMES = (
     "expire-holds",
     "sync-calendars",
     "sync-fx-rates",
+    "run-payouts",
 )
 
 
@@ -35,4 +36,8 @@ def flow_by_name(name: str) -> Any:
         from flows.fx import sync_fx_rates_flow
 
         return sync_fx_rates_flow
+    if name == "run-payouts":
+        from flows.payouts import run_payouts_flow
+
+        return run_payouts_flow
     raise KeyError(f"no flow named {name!r}; choose one of {', '.join(FLOW_NAMES)}")

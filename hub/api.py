@@ -70,6 +70,7 @@ class HeldEmailOut(BaseModel):
     text: str
     kind: EmailKind
     created_at: datetime
+    attachments: list[str] = []  # the attached files' names
 
 
 def outbox_router(settings: Settings) -> APIRouter:
@@ -90,7 +91,12 @@ def outbox_router(settings: Settings) -> APIRouter:
         held = await runtime.mailbox.recent(limit=limit, to=to)
         return [
             HeldEmailOut(
-                to=e.to, subject=e.subject, text=e.text, kind=e.kind, created_at=e.created_at
+                to=e.to,
+                subject=e.subject,
+                text=e.text,
+                kind=e.kind,
+                created_at=e.created_at,
+                attachments=list(e.attachments),
             )
             for e in held
         ]

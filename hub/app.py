@@ -12,7 +12,15 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from flows.local_api import stop_local_api
-from hub import api, booking_routes, pages, payment_routes
+from hub import (
+    api,
+    booking_routes,
+    invoice_routes,
+    ledger_routes,
+    pages,
+    payment_routes,
+    payout_routes,
+)
 from hub.channels import ChannelHub, ChannelOptions
 from hub.dispatcher import DispatcherOptions, FlowDispatcher, start_dispatcher
 from hub.flow_worker import FlowWorkerProcess, WorkerState
@@ -89,6 +97,9 @@ def create_app(
     app.include_router(payment_routes.stripe_router(settings))
 
     app.include_router(api.router(settings), prefix="/api/v1")
+    app.include_router(invoice_routes.router(settings), prefix=invoice_routes.API_PREFIX)
+    app.include_router(ledger_routes.router(settings), prefix=ledger_routes.API_PREFIX)
+    app.include_router(payout_routes.router(settings), prefix=payout_routes.API_PREFIX)
     app.include_router(api.outbox_router(settings))
     return app
 

@@ -60,7 +60,12 @@ class ChannelHub:
         limits, accept = self.options.limits, self.accept
         self.webchat = WebchatAdapter(WebChatSessions(secret_key_material(settings)))
         self.telegram = (
-            TelegramAdapter(settings.telegram, limits=limits, accept=accept)
+            TelegramAdapter(
+                settings.telegram,
+                limits=limits,
+                accept=accept,
+                platform_currency=settings.default_currency,
+            )
             if settings.telegram
             else None
         )

@@ -11,6 +11,8 @@ from rich.table import Table
 
 from hub import __version__
 from hub.fx_cli import fx_app
+from hub.invoices_cli import invoices_app
+from hub.payouts_cli import payouts_app
 from hub.settings import ConfigurationError, FlowsMode, Settings, load_settings
 
 app = typer.Typer(
@@ -23,6 +25,8 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 app.add_typer(fx_app, name="fx")
+app.add_typer(invoices_app, name="invoices")
+app.add_typer(payouts_app, name="payouts")
 
 
 class CommandFailed(Exception):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from domain.enums import BookingStatus, Channel, PricingModel, ServiceKind
 from domain.identity import new_referral_code
 from hub.demo_fx import seed_demo_rates
+from hub.demo_money import seed_demo_money
 from hub.settings import Settings
 from storage.db import create_engine
 from storage.models import (
@@ -174,11 +175,12 @@ def seed_demo(settings: Settings, *, clients: int = 500, months: int = 6, seed: 
             count = _history(session, rng, readers, people, now, months)
             ahead = _upcoming(session, rng, readers, people, now)
             rates = seed_demo_rates(session, now=now, months=months)  # real ECB history
+        money = seed_demo_money(settings, now=now, months=months, seed=seed)
     finally:
         engine.dispose()
     return (
         f"seeded {len(READERS)} readers, {clients} clients, {count} past bookings"
-        f" and {ahead} upcoming, with {rates:,} exchange rates"
+        f" and {ahead} upcoming, with {rates:,} exchange rates; money: {money}"
     )
 
 
@@ -188,6 +190,7 @@ def _reader(session: Session, demo: DemoReader, now: datetime) -> tuple[Reader, 
         name=demo.name,
         timezone=demo.timezone,
         currency=demo.currency,
+        country=demo.currency[:2],  # taxed at home: ISO 4217 codes begin with the country's
         languages=demo.languages,
         display_name=demo.name,
         greeting=demo.greeting,

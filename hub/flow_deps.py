@@ -80,11 +80,18 @@ def deps_on(
     policy: RunPolicy | None = None,
 ) -> FlowDeps:
     """Flow dependencies on a database someone else owns (the hub's runtime)."""
+    from bots.notice_emails import NoticeEmails
     from hub.accounts import ProviderAccounts
+    from hub.documents import document_renderer
+    from hub.invoice_routes import invoice_link
     from hub.payments import close_provider, payment_providers
+    from hub.payout_routes import statement_link
+    from hub.runtime import build_mailer
     from hub.secrets import credential_cipher
+    from hub.signed_links import link_signer
     from storage.credentials import SqlCredentialVault
     from storage.db import session_factory
+    from storage.mailbox import SqlMailbox
 
     vault = SqlCredentialVault(session_factory(database.engine), credential_cipher(settings))
     accounts = ProviderAccounts(settings, vault=vault)
@@ -98,6 +105,11 @@ def deps_on(
         payments=payments,
         policy=policy or RunPolicy(),
         fx_rates=fx_rates,
+        documents=document_renderer(),
+        invoice_link=invoice_link(link_signer(settings), clock),
+        statement_link=statement_link(link_signer(settings), clock),
+        mailer=build_mailer(settings, SqlMailbox(database.uows, clock)),
+        emails=NoticeEmails(),
         closers=[
             accounts.aclose,
             *(partial(close_provider, p) for p in payments.values()),

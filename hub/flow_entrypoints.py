@@ -11,6 +11,7 @@ from flows.calendars import sync_calendars
 from flows.fx import sync_fx_rates_flow
 from flows.holds import expire_holds
 from flows.outbox import process_outbox
+from flows.payouts import run_payouts_flow
 from flows.reminders import send_reminders
 from hub.flow_deps import register_environment_deps
 
@@ -19,6 +20,7 @@ register_environment_deps()
 __all__ = [
     "expire_holds",
     "process_outbox",
+    "run_payouts_flow",
     "send_reminders",
     "sync_calendars",
     "sync_fx_rates_flow",

@@ -1,4 +1,5 @@
-"""`samia fx sync|rate`: fetch the reference rates now, and read the one a day would use."""
+"""`samia fx sync|rate|set`: fetch the reference rates, read the one a day would use, and
+load one for a currency nobody publishes (KWD)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,7 @@ def rate(
     """Print the stored rate a payment of that day would use (crossed through EUR if needed)."""
     from domain.billing.money import InvalidAmount, currency_code
     from domain.clock import SystemClock
+    from domain.errors import InvalidRequest
 
     try:
         day = date.fromisoformat(on) if on is not None else SystemClock().now().date()
@@ -71,12 +73,41 @@ def rate(
     except InvalidAmount as exc:
         _fail(str(exc))
     settings = _migrated_settings()
-    found = asyncio.run(_rate_on(settings.database_url, *pair, day))
-    if found is None:
-        _fail(f"no {pair[0]}->{pair[1]} rate is known for {day}: run `samia fx sync`")
+    try:
+        found = asyncio.run(_rate_on(settings.database_url, *pair, day))
+    except InvalidRequest as exc:
+        _fail(str(exc))
     console.print(
         f"1 {found.base} = {found.rate} {found.quote} on {day}"
         f" (published {found.as_of}, {found.source})",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@fx_app.command("set")
+def set_rate(
+    currency: Annotated[str, typer.Argument(help="A currency nobody publishes, e.g. KWD.")],
+    rate_text: Annotated[
+        str, typer.Argument(metavar="RATE", help="How much of it 1 EUR buys, e.g. 0.3571.")
+    ],
+    on: Annotated[str, typer.Option("--on", help="The day it applies from, YYYY-MM-DD.")],
+) -> None:
+    """Load a rate the ECB does not publish (1 EUR = RATE CCY); lookups carry it a week."""
+    from domain.errors import InvalidRequest
+
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        raise typer.BadParameter("use YYYY-MM-DD", param_hint="--on") from None
+    settings = _migrated_settings()
+    try:
+        stored = asyncio.run(_load(settings.database_url, currency, rate_text, day))
+    except InvalidRequest as exc:
+        _fail(str(exc))
+    console.print(
+        f"stored 1 {stored.base} = {stored.rate} {stored.quote} on {stored.as_of}"
+        f" ({stored.source}); conversions of that day and the week after use it",
         highlight=False,
         soft_wrap=True,
     )
@@ -120,13 +151,33 @@ async def _sync(settings: Settings, *, bundled: bool, backfill_days: int) -> FxS
         await database.dispose()
 
 
-async def _rate_on(database_url: str, base: str, quote: str, day: date) -> FxQuote | None:
-    """One read-only lookup."""
+async def _rate_on(database_url: str, base: str, quote: str, day: date) -> FxQuote:
+    """One read-only lookup; MissingFxRate says what to load."""
+    from domain.billing.fx import known_rate
     from storage.uow import Database
 
     database = Database.from_url(database_url)
     try:
         async with database.uows(read_only=True) as uow:
-            return await uow.fx_rates.rate_on(base, quote, day)
+            return await known_rate(uow.fx_rates, base, quote, day)
+    finally:
+        await database.dispose()
+
+
+async def _load(database_url: str, currency: str, rate_text: str, day: date) -> FxQuote:
+    """Store one admin's rate."""
+    from domain.billing.fx_sync import load_rate
+    from domain.clock import SystemClock
+    from storage.uow import Database
+
+    database = Database.from_url(database_url)
+    try:
+        return await load_rate(
+            uow=database.uows(),
+            clock=SystemClock(),
+            currency=currency,
+            rate_text=rate_text,
+            day=day,
+        )
     finally:
         await database.dispose()

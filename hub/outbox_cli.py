@@ -26,8 +26,10 @@ def show(settings: Settings, *, to: str | None, limit: int, full: bool) -> None:
     if full:
         for email in held:
             console.rule(f"{email.created_at:%Y-%m-%d %H:%M} UTC  {email.kind}", style="dim")
+            attached = f"\nAttached: {', '.join(email.attachments)}" if email.attachments else ""
             console.print(
-                f"To: {email.to}\nSubject: {email.subject}\n\n{email.text}\n", markup=False
+                f"To: {email.to}\nSubject: {email.subject}{attached}\n\n{email.text}\n",
+                markup=False,
             )
         return
     table = Table("when (UTC)", "to", "kind", "subject")

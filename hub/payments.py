@@ -1,11 +1,16 @@
-"""Which payment provider the hub uses: Stripe when it is configured, else the built-in one."""
+"""Which payment provider the hub uses: Stripe when it is configured, else the built-in one.
+
+A Telegram client pays inside the chat instead when the bot has a payment provider token.
+"""
 
 from __future__ import annotations
 
+from bots.telegram.payments import TelegramCheckout
 from connectors.payments.builtin import BuiltinPayments
 from connectors.payments.stripe import StripePayments
 from domain.clock import Clock, SystemClock
-from domain.ports.payments import PaymentProvider
+from domain.enums import Channel
+from domain.ports.payments import InChatPaymentProvider, PaymentProvider
 from hub.secrets import secret_key_material
 from hub.settings import Settings
 
@@ -22,6 +27,15 @@ def builtin_provider(settings: Settings) -> BuiltinPayments:
     return BuiltinPayments(public_url=settings.public_url, secret=secret_key_material(settings))
 
 
+def chat_payment_providers(settings: Settings) -> dict[Channel, InChatPaymentProvider]:
+    """Channels whose clients pay in the chat: Telegram, when its bot has a provider token."""
+    telegram = settings.telegram
+    token = telegram.payment_provider_token if telegram is not None else None
+    if token is None or not token.get_secret_value():
+        return {}
+    return {Channel.TELEGRAM: TelegramCheckout(secret=secret_key_material(settings))}
+
+
 def payment_providers(settings: Settings, clock: Clock | None = None) -> dict[str, PaymentProvider]:
     """Every provider a stored payment may name, for refunds (the built-in one always)."""
     builtin = builtin_provider(settings)
@@ -29,6 +43,8 @@ def payment_providers(settings: Settings, clock: Clock | None = None) -> dict[st
     if settings.stripe is not None:
         stripe = build_payment_provider(settings, clock)
         providers[stripe.name] = stripe
+    for in_chat in chat_payment_providers(settings).values():
+        providers[in_chat.name] = in_chat  # its refund says where the money goes back
     return providers
 
 

@@ -13,8 +13,9 @@ from connectors.email.smtp import SmtpMailer
 from domain.booking.queries import list_readers
 from domain.clock import Clock, SystemClock
 from domain.ports.email import Mailer
-from hub.payments import build_payment_provider, close_provider
+from hub.payments import build_payment_provider, chat_payment_providers, close_provider
 from hub.settings import Settings
+from hub.signed_links import LinkSigner, link_signer
 from storage.conversation_store import SqlConversationStore
 from storage.db import WriterRole, write_gate
 from storage.mailbox import SqlMailbox
@@ -32,6 +33,8 @@ class Runtime:
     engine: Engine[ChatDeps]
     # The local outbox: what the built-in email provider holds (`samia outbox`, `/outbox`).
     mailbox: SqlMailbox
+    # Signs and checks the links that open a document without signing in (invoice PDFs).
+    links: LinkSigner
 
     async def refresh_reader_names(self) -> None:
         """Names the free-text parser recognises ('with Samia')."""
@@ -46,11 +49,15 @@ class Runtime:
 
 async def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     """Open the database and build the engine; no network calls."""
+    from hub.invoice_routes import invoice_link  # the routes read the Runtime: import late
+    from hub.ledger_routes import report_link
+
     clock = clock or SystemClock()
     database = Database.from_url(
         settings.database_url, clock=clock, writer_role=WriterRole.FOREGROUND
     )
     mailbox = SqlMailbox(database.uows, clock)
+    links = link_signer(settings)
     deps = ChatDeps(
         uows=database.uows,
         mailer=build_mailer(settings, mailbox),
@@ -60,11 +67,14 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         default_timezone=settings.default_timezone,
         public_url=settings.public_url,
         payments=build_payment_provider(settings, clock),
+        chat_payments=chat_payment_providers(settings),
         platform_currency=settings.default_currency,
+        invoice_link=invoice_link(links, clock),
+        report_link=report_link(links, clock, settings.public_url),
     )
     store = SqlConversationStore(database.engine, gate=write_gate(database.engine))
     runtime = Runtime(
-        settings, database, clock, deps, build_engine(deps=deps, store=store), mailbox
+        settings, database, clock, deps, build_engine(deps=deps, store=store), mailbox, links
     )
     await runtime.refresh_reader_names()
     warm_up()  # load date-parsing data now, not during the first client's message

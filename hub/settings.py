@@ -47,7 +47,10 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
         "telegram",
         TelegramSettings,
         {"bot_token": "telegram_bot_token", "webhook_secret": "telegram_webhook_secret"},
-        {"api_url": "telegram_api_url"},
+        {
+            "api_url": "telegram_api_url",
+            "payment_provider_token": "telegram_payment_provider_token",
+        },
     ),
     ProviderSpec(
         "slack",

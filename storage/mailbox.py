@@ -1,7 +1,9 @@
 """The built-in email provider: email is kept in `email_outbox` for the admin to read.
 
 With no SMTP server configured (the demo, a laptop) nothing leaves the machine, and
-`samia outbox` / `/outbox` show what would have been sent, codes included.
+`samia outbox` / `/outbox` show what would have been sent, codes included. Attachments
+are recorded by name, type and size; their bytes are not kept (an invoice's PDF is
+rendered again whenever it is asked for).
 """
 
 from __future__ import annotations
@@ -33,6 +35,14 @@ class SqlMailbox:
                     subject=email.subject,
                     body_text=email.text,
                     kind=email.kind,
+                    attachments=[
+                        {
+                            "filename": file.filename,
+                            "content_type": file.content_type,
+                            "size": len(file.data),
+                        }
+                        for file in email.attachments
+                    ],
                     created_at=self._clock.now(),
                 )
             )
@@ -53,6 +63,7 @@ class SqlMailbox:
                     text=row.body_text,
                     kind=row.kind,
                     created_at=row.created_at,
+                    attachments=tuple(str(file["filename"]) for file in row.attachments or []),
                 )
                 for row in rows
             ]

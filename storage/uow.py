@@ -20,6 +20,8 @@ from domain.ports.links import (
 )
 from domain.ports.login import LoginCodeRepository
 from domain.ports.payment_records import ExpenseRepository, PaymentRepository
+from domain.ports.payouts import PayoutRepository
+from domain.ports.reports import ReportRepository
 from domain.ports.storage import (
     AvailabilityRepository,
     BookingRepository,
@@ -52,7 +54,9 @@ from storage.repositories.invoices import SqlInvoiceRepository
 from storage.repositories.ledger import SqlLedgerRepository
 from storage.repositories.login_codes import SqlLoginCodeRepository
 from storage.repositories.payments import SqlPaymentRepository
+from storage.repositories.payouts import SqlPayoutRepository
 from storage.repositories.reading_sessions import SqlReadingSessionRepository
+from storage.repositories.reports import SqlReportRepository
 from storage.repositories.tax_rates import SqlTaxRateRepository
 
 
@@ -97,6 +101,8 @@ class SqlUnitOfWork:
         self.payments: PaymentRepository = SqlPaymentRepository(self._session)
         self.tax_rates: TaxRateRepository = SqlTaxRateRepository(self._session)
         self.expenses: ExpenseRepository = SqlExpenseRepository(self._session, clock)
+        self.payouts: PayoutRepository = SqlPayoutRepository(self._session)
+        self.reports: ReportRepository = SqlReportRepository(self._session)
 
     @property
     def session(self) -> AsyncSession:

@@ -211,13 +211,16 @@ async def on_confirm(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 
 
 async def _ask_to_pay(turn: Turn[ChatDeps], hold_id: UUID) -> Step:
-    """A reading paid in advance: the hold waits for the payment, behind one checkout link."""
+    """A reading paid in advance: the hold waits for one checkout (a link, or an invoice)."""
+    channel = turn.event.channel
     try:
-        payment = await turn.deps.open_checkout(hold_id, turn.actor.person_id)
+        payment = await turn.deps.open_checkout(hold_id, turn.actor.person_id, channel)
     except errors.DomainError as error:
         return Step.end(domain_error_reply(turn, error))
     except errors.ConnectorError:
         return Step.stay(Reply(turn.t(Msg.PAY_PAGE_FAILED)))
+    if turn.deps.paid_in_chat(payment, channel):
+        return Step.end(await views.invoice_prompt(turn, payment))
     return Step.end(views.pay_prompt(turn, payment))
 
 

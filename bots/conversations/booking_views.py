@@ -215,6 +215,40 @@ def pay_prompt(turn: Turn[ChatDeps], payment: Payment) -> Reply:
     return Reply(text, choices=client_menu(turn))
 
 
+async def invoice_prompt(turn: Turn[ChatDeps], payment: Payment) -> Reply:
+    """The amount and how long the slot is kept, then the invoice the chat pays in.
+
+    The invoice is described in our terms (the payload is the checkout's id); the
+    channel's renderer turns it into its own invoice message.
+    """
+    assert payment.expires_at is not None
+    assert payment.booking_id is not None
+    view = await turn.deps.booking_view(payment.booking_id)
+    language, amount = turn.actor.language, payment.amount
+    when = format_when(view.booking.starts_at, turn.actor.timezone, language)
+    text = turn.t(
+        Msg.PAY_IN_CHAT,
+        amount=format_money(amount.amount_minor, amount.currency, language),
+        until=format_when(payment.expires_at, turn.actor.timezone, language),
+    )
+    invoice = {
+        "title": view.service.name,
+        "description": turn.t(
+            Msg.PAY_INVOICE_DESCRIPTION,
+            service=view.service.name,
+            reader=view.reader.brand,
+            when=when,
+        ),
+        "label": view.service.name,
+        "payload": payment.checkout_id,
+        "amount_minor": amount.amount_minor,
+        "currency": amount.currency,
+    }
+    return Reply(
+        text, choices=client_menu(turn), extras={turn.event.channel.value: {"invoice": invoice}}
+    )
+
+
 def is_yes(text: str) -> bool:
     """A typed confirmation in English or Arabic."""
     return text.strip().casefold().rstrip("!.") in YES

@@ -32,6 +32,7 @@ class Conv(StrEnum):
     ACCOUNT = "ac"
     MONEY = "mn"  # a reader's invoices, payments and expenses
     MY_MONEY = "mc"  # a client's invoices
+    REPORTS = "rp"  # a reader's P&L, tax report and unpaid invoices
 
 
 # One overload per conversation, so a verb can only go with its own conversation.

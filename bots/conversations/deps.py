@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -15,11 +15,11 @@ from domain.billing.payments import Payment
 from domain.billing.settlement import Settlement
 from domain.booking import queries
 from domain.clock import Clock
-from domain.enums import PaymentMethod
+from domain.enums import Channel, PaymentMethod, ReportKind
 from domain.errors import InvalidRequest, NotFound
 from domain.models import Booking, Reader, Service
 from domain.ports.email import Mailer
-from domain.ports.payments import PaymentProvider
+from domain.ports.payments import InChatPaymentProvider, PaymentProvider
 from domain.ports.storage import UnitOfWorkFactory
 
 
@@ -37,9 +37,13 @@ class ChatDeps:
     mailer: Mailer | None = None
     # Where a reading paid in advance is paid: the built-in pay page unless Stripe is set.
     payments: PaymentProvider | None = None
+    # Channels whose clients pay inside the chat (Telegram's invoice), when configured.
+    chat_payments: Mapping[Channel, InChatPaymentProvider] = field(default_factory=dict)
     platform_currency: str = "USD"
     # A link to an invoice's PDF that works without signing in (signed by the hub).
     invoice_link: Callable[[UUID], str] | None = None
+    # A signed link to a reader's report as CSV: (reader id, report, first day, last day).
+    report_link: Callable[[UUID, ReportKind, date | None, date | None], str] | None = None
     reader_names: list[str] = field(default_factory=list)
     catalog: TtlCache[Any, Any] = field(default_factory=lambda: TtlCache(ttl=30.0))
     actors: TtlCache[str, Any] = field(default_factory=lambda: TtlCache(ttl=15.0))
@@ -85,19 +89,35 @@ class ChatDeps:
             booking, reader, await self.service(reader.id, booking.service_id)
         )
 
-    async def open_checkout(self, hold_id: UUID, client_id: UUID) -> Payment:
-        """The checkout a held, prepaid booking waits for (opened once, however often asked)."""
-        if self.payments is None:
+    async def open_checkout(
+        self, hold_id: UUID, client_id: UUID, channel: Channel | None = None
+    ) -> Payment:
+        """The checkout a held, prepaid booking waits for (opened once, however often asked).
+
+        In the chat when the client's channel takes payments in the booking's currency,
+        else the hub's provider (the pay link).
+        """
+        provider: PaymentProvider | None = self.payments
+        in_chat = self.chat_payments.get(channel) if channel is not None else None
+        if in_chat is not None:
+            booking = await queries.booking(uow=self.uows(read_only=True), booking_id=hold_id)
+            provider = in_chat if in_chat.accepts(booking.currency) else provider
+        if provider is None:
             raise InvalidRequest("payments are not set up on this hub")
         back = f"{self.public_url.rstrip('/')}/chat"
         return await checkout.request_payment(
             uows=self.uows,
             clock=self.clock,
-            provider=self.payments,
+            provider=provider,
             booking_id=hold_id,
             client_id=client_id,
             pages=checkout.PaymentPages(success_url=back, cancel_url=back),
         )
+
+    def paid_in_chat(self, payment: Payment, channel: Channel) -> bool:
+        """Whether the payment's checkout is an invoice in this channel's chat."""
+        in_chat = self.chat_payments.get(channel)
+        return in_chat is not None and payment.provider == in_chat.name
 
     async def record_payment(
         self, *, reader_id: UUID, reference: str, method: PaymentMethod, amount_text: str | None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bots.conversations import account, booking, manage, money, reader
+from bots.conversations import account, booking, manage, money, reader, reports
 from bots.conversations.common import help_step
 from bots.conversations.deps import ChatDeps, actor_key
 from bots.engine import (
@@ -144,6 +144,8 @@ async def interpret(turn: Turn[ChatDeps], text: str) -> Interpretation:
         return Interpretation("intent:schedule")
     if turn.actor.role is Role.READER and (entry := money.reader_intent(text)):
         return Interpretation(entry)
+    if turn.actor.role is Role.READER and (entry := reports.reader_intent(text)):
+        return Interpretation(entry)
     # Typed alone a language name is a switch at the top level too, not only mid-question.
     phrase = typed_phrase(text)
     if turn.actor.role is Role.CLIENT and phrase in money.CLIENT_WORDS:
@@ -182,6 +184,7 @@ def build_engine(*, deps: ChatDeps, store: ConversationStore) -> Engine[ChatDeps
             reader.CONVERSATION,
             money.CONVERSATION,
             money.CLIENT_CONVERSATION,
+            reports.CONVERSATION,
         ],
         store=store,
         identities=ChatIdentityResolver(deps),

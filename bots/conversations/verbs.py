@@ -62,4 +62,12 @@ class MoneyVerb(StrEnum):
     REMIND = "remind"
 
 
-ButtonVerb = BookingVerb | ManageVerb | ReaderVerb | AccountVerb | MoneyVerb
+class ReportVerb(StrEnum):
+    """Report buttons (`rp:`); the argument is the period ("2026-11", "2026Q4")."""
+
+    PNL = "pnl"
+    TAX = "tax"
+    OUTSTANDING = "owed"
+
+
+ButtonVerb = BookingVerb | ManageVerb | ReaderVerb | AccountVerb | MoneyVerb | ReportVerb

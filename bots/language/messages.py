@@ -103,6 +103,24 @@ class Msg(StrEnum):
     PAY_EXPIRED = "This payment link has expired. Please book again in the chat."
     PAY_ALREADY = "This has been paid already. Thank you!"
     PAY_UNAVAILABLE = "Payments cannot be taken right now. Please try again later."
+    # Telegram's invoice in the chat, and the reasons its Pay button is refused.
+    PAY_IN_CHAT = (
+        "To confirm, please pay {amount} with the invoice below.\n"
+        "Your time is kept for you until {until}; the booking confirms as soon as you pay."
+    )
+    PAY_INVOICE_DESCRIPTION = "{service} with {reader} on {when}"
+    PAY_REFUSED_UNKNOWN = (
+        "This invoice is no longer valid. Nothing was charged; please book again in the chat."
+    )
+    PAY_REFUSED_SETTLED = "This booking has been paid already, so nothing was charged."
+    PAY_REFUSED_CHANGED = (
+        "This invoice no longer matches your booking. Nothing was charged; "
+        "please book again in the chat."
+    )
+    PAY_REFUSED_SLOT_TAKEN = (
+        "Sorry, your hold ended and this time was taken. Nothing was charged; "
+        "please choose another time in the chat."
+    )
     REFUNDED = "{amount} has been refunded to you."
     PAID_RECORDED = "Recorded {amount} for booking #{reference}. Invoice {number}."
     PAID_HELP = "Record a payment like: paid #1A2B3C4D cash (or transfer, and an amount)."
@@ -120,6 +138,12 @@ class Msg(StrEnum):
     EXPENSE_ADDED = "Expense recorded: {amount}, {category}."
     MY_INVOICES = "Your invoices:"
     NO_MY_INVOICES = "You have no invoices yet."
+    INVOICE_READY = "Here is your invoice {number} from {reader} for {amount}."
+    INVOICE_NUDGE = "A reminder: invoice {number} from {reader} for {amount} is still unpaid."
+    INVOICE_EMAIL_SUBJECT = "Invoice {number} from {reader}"
+    INVOICE_REMINDER_SUBJECT = "Reminder: invoice {number} from {reader} is unpaid"
+    INVOICE_EMAIL_LINK = "The invoice is attached as a PDF. You can also open it here:"
+    INVOICE_EMAIL_SIGNATURE = "Thank you,\n{reader}"
     PAYMENT_DISPUTED = (
         "A client's bank disputed a payment of {amount}. Reason given: {reason}. "
         "The amount is held back from your payout until the dispute is settled."
@@ -210,6 +234,38 @@ class Msg(StrEnum):
     )
     RECONNECT_ACCOUNT = "Your {provider} connection stopped working. Please reconnect it: {url}"
     RECONNECT_ACCOUNT_NO_URL = "Your {provider} connection stopped working. Please reconnect it."
+
+    # Reader: payouts and reports.
+    PAYOUT_STATEMENT = (
+        "You have been paid {amount} for {start} to {end} ({sessions} paid sessions). "
+        "Your statement is attached."
+    )
+    PNL_REPORT = (
+        "Profit and loss, {period}:\n"
+        "Revenue: {revenue}\n"
+        "Refunds: {refunds}\n"
+        "Tax: {tax}\n"
+        "Platform fees: {fees}\n"
+        "Expenses: {expenses}\n"
+        "Net: {net}"
+    )
+    PNL_UNCONVERTED = "{count} entries had no {currency} value and are left out."
+    TAX_REPORT_HEADER = "Tax report, {period}:"
+    TAX_REPORT_LINE = "{country} at {rate}: net {net}, tax {tax}"
+    TAX_REPORT_REVERSE = "{country}, reverse charge: net {net}"
+    TAX_OUTSIDE_SCOPE = "Outside your tax"
+    TAX_REPORT_TOTAL = "Tax due: {amounts}"
+    NO_TAX_DOCUMENTS = "No invoices in {period}."
+    OUTSTANDING_HEADER = "Unpaid invoices:"
+    OUTSTANDING_LINE = "{number} · {client} · {due} · issued {day}"
+    OUTSTANDING_TOTAL = "Total due: {amounts}"
+    NO_OUTSTANDING = "No unpaid invoices: everything is paid."
+    REPORT_CSV = "{name} as a spreadsheet (CSV)."
+    REPORT_HELP = (
+        "Ask for a report like: pnl last month, pnl 2026-11, tax report 2026Q4, or outstanding."
+    )
+    TAX_REPORT_BUTTON = "Tax report"
+    OUTSTANDING_BUTTON = "Unpaid invoices"
 
     # Generic.
     DONE = "Done."

@@ -22,6 +22,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
+    PreCheckoutQueryHandler,
     filters,
 )
 
@@ -30,7 +31,7 @@ from bots.engine import EventKind, InboundEvent
 from bots.inbound import Accept, RetryDeliveryLater
 from bots.outbound import SendContext
 from bots.pacing import ChannelLimits
-from bots.telegram import webhook
+from bots.telegram import payments, webhook
 from bots.telegram.sender import TelegramSender
 from bots.telegram.settings import TelegramSettings
 from bots.telegram.webhook import PROVIDER, incoming
@@ -38,7 +39,7 @@ from domain.enums import Channel
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ("message", "callback_query")
+ALLOWED_UPDATES = ("message", "callback_query", "pre_checkout_query")
 # httpx logs every request URL at INFO, and Telegram URLs carry the bot token.
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -83,16 +84,28 @@ class TelegramAdapter:
     provider = PROVIDER
 
     def __init__(
-        self, settings: TelegramSettings, *, limits: ChannelLimits, accept: Accept
+        self,
+        settings: TelegramSettings,
+        *,
+        limits: ChannelLimits,
+        accept: Accept,
+        platform_currency: str = "USD",
     ) -> None:
         """Build the Application and the sender; nothing is called until `start`."""
         self.settings = settings
         self._accept = accept
+        self._platform_currency = platform_currency  # payments snapshot their value in it
         self.application = build_application(settings, limits=limits)
-        self.sender = TelegramSender(self.application.bot, limits=limits)
+        self.sender = TelegramSender(
+            self.application.bot, limits=limits, payment_token=settings.payment_provider_token
+        )
         self._runner: TurnRunner | None = None
         self._errors: dict[int, BaseException] = {}
         self.application.add_handler(CallbackQueryHandler(self._on_callback))
+        # Payments are not chat turns: the pre-checkout question and the money that follows
+        # are answered here through the domain, before any message reaches the engine.
+        self.application.add_handler(PreCheckoutQueryHandler(self._on_pre_checkout))
+        self.application.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, self._on_paid))
         self.application.add_handler(MessageHandler(filters.ALL, self._on_message))
         self.application.add_error_handler(self._on_error)
 
@@ -172,6 +185,34 @@ class TelegramAdapter:
         )
         send = SendContext(Channel.TELEGRAM, user_ref=str(query.from_user.id))
         await self._runner.run(event, provider=PROVIDER, context=send)
+
+    async def _on_pre_checkout(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.pre_checkout_query
+        if query is None or self._runner is None:
+            return
+        await payments.answer_pre_checkout(
+            query,
+            uows=self._runner.uows,
+            clock=self._runner.clock,
+            platform_currency=self._platform_currency,
+        )
+
+    async def _on_paid(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or self._runner is None:
+            return
+        reply = await payments.settle_successful_payment(
+            message,
+            uows=self._runner.uows,
+            clock=self._runner.clock,
+            platform_currency=self._platform_currency,
+        )
+        if reply is not None:  # the message is only the reply's address and its key
+            event = InboundEvent(
+                kind=EventKind.ATTACHMENT, **_common(update, message.chat.id, user)
+            )
+            send = SendContext(Channel.TELEGRAM, user_ref=str(user.id))
+            await self._runner.reply(event, [reply], provider=PROVIDER, context=send)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Handler errors fail the delivery (recorded with the error), not the process."""

@@ -1,15 +1,18 @@
-"""A Reply as Telegram messages: text with an inline keyboard, photos, documents."""
+"""A Reply as Telegram messages: text with an inline keyboard, photos, documents, invoices."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice
+from telegram.constants import InvoiceLimit
 
 from bots.engine import Choice, Reply
 from bots.outbound import chunk_text
+from bots.telegram.payments import telegram_amount
+from domain.billing.money import Money
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -18,9 +21,9 @@ MAX_BUTTON_TEXT = 64  # Telegram has no documented cap; long labels are cut on s
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One Bot API call: sendMessage, sendPhoto or sendDocument, with its arguments."""
+    """One Bot API call: sendMessage, sendPhoto, sendDocument or sendInvoice, with its arguments."""
 
-    method: Literal["message", "photo", "document"]
+    method: Literal["message", "photo", "document", "invoice"]
     kwargs: dict[str, Any] = field(default_factory=dict)
 
 
@@ -37,7 +40,11 @@ def keyboard(choices: Sequence[Choice]) -> InlineKeyboardMarkup | None:
 
 
 def render(reply: Reply) -> list[Part]:
-    """The calls that show this reply; the keyboard rides on the last one."""
+    """The calls that show this reply; the keyboard rides on the last one but an invoice.
+
+    An invoice's own keyboard is its Pay button, so an invoice comes last, after the text
+    and the buttons that go with it.
+    """
     markup = keyboard(reply.choices)
     media: list[Part] = []
     if reply.image_url:
@@ -56,4 +63,23 @@ def render(reply: Reply) -> list[Part]:
         parts.append(Part("message", {"text": "…"}))
     if markup is not None:
         parts[-1].kwargs["reply_markup"] = markup
+    invoice = reply.extras.get("telegram", {}).get("invoice")
+    if invoice is not None:
+        parts.append(invoice_part(invoice))
     return parts
+
+
+def invoice_part(invoice: Mapping[str, Any]) -> Part:
+    """`sendInvoice` for the invoice a booking step described (the sender adds the token)."""
+    amount = Money(int(invoice["amount_minor"]), str(invoice["currency"]))
+    label = str(invoice["label"])[: InvoiceLimit.MAX_TITLE_LENGTH]
+    return Part(
+        "invoice",
+        {
+            "title": str(invoice["title"])[: InvoiceLimit.MAX_TITLE_LENGTH],
+            "description": str(invoice["description"])[: InvoiceLimit.MAX_DESCRIPTION_LENGTH],
+            "payload": str(invoice["payload"]),
+            "currency": amount.currency,
+            "prices": [LabeledPrice(label, telegram_amount(amount))],
+        },
+    )

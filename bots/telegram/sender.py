@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+from pydantic import SecretStr
 from telegram import Bot, Message
 from telegram.error import (
     BadRequest,
@@ -35,10 +36,13 @@ class TelegramSender:
 
     channels = frozenset({Channel.TELEGRAM})
 
-    def __init__(self, bot: Bot, *, limits: ChannelLimits) -> None:
-        """Send with this bot, pacing each chat to the per-chat limit."""
+    def __init__(
+        self, bot: Bot, *, limits: ChannelLimits, payment_token: SecretStr | None = None
+    ) -> None:
+        """Send with this bot, pacing each chat; invoices carry the payment provider token."""
         self._bot = bot
         self._pacer = Pacer(limits.telegram_per_chat_interval)
+        self._payment_token = payment_token
 
     async def send(self, *, chat_id: str, reply: Reply, context: SendContext) -> SentMessage:
         """Send every part of the reply; a failure after the first part is not retried."""
@@ -66,6 +70,11 @@ class TelegramSender:
             return await self._bot.send_photo(**kwargs)
         if part.method == "document":
             return await self._bot.send_document(**kwargs)
+        if part.method == "invoice":
+            if self._payment_token is None:  # only a configured token opens invoices
+                raise PermanentConnectorError("no payment provider token", provider=PROVIDER)
+            token = self._payment_token.get_secret_value()
+            return await self._bot.send_invoice(provider_token=token, **kwargs)
         return await self._bot.send_message(**kwargs)
 
     async def close(self) -> None:

@@ -15,3 +15,5 @@ class TelegramSettings(BaseModel):
     bot_token: SecretStr
     webhook_secret: SecretStr
     api_url: str = "https://api.telegram.org/bot"
+    # From @BotFather's Payments menu; set, a Telegram client pays with an invoice in the chat.
+    payment_provider_token: SecretStr | None = None

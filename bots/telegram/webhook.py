@@ -18,7 +18,14 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 def incoming(update: dict[str, Any]) -> Incoming:
-    """The delivery to record: `update_id` dedups; the chat orders."""
+    """The delivery to record: `update_id` dedups; the chat orders.
+
+    A pre-checkout query is ordered on its own: it must be answered within Telegram's
+    10 seconds, so it never waits behind the chat's turns.
+    """
+    query_id = (update.get("pre_checkout_query") or {}).get("id")
+    if query_id is not None:
+        return Incoming(str(update["update_id"]), update, f"pre_checkout:{query_id}")
     body = update.get("message") or update.get("edited_message") or {}
     query = update.get("callback_query") or {}
     chat = (body.get("chat") or (query.get("message") or {}).get("chat") or {}).get("id")
@@ -70,4 +77,12 @@ def well_formed(data: object) -> bool:
         )
     if kinds[0] == "callback_query":
         return isinstance(body.get("id"), str) and isinstance(body.get("from"), dict)
+    if kinds[0] == "pre_checkout_query":
+        return (
+            isinstance(body.get("id"), str)
+            and isinstance(body.get("from"), dict)
+            and isinstance(body.get("currency"), str)
+            and type(body.get("total_amount")) is int
+            and isinstance(body.get("invoice_payload"), str)
+        )
     return True

@@ -52,13 +52,18 @@ def _png_size(png: bytes | None) -> tuple[int, int] | None:
 
 def brand_of(document: InvoiceDocument) -> Brand:
     """The reader's colours and logo, with defaults for whatever is missing or unusable."""
-    primary = colour(document.brand_primary_color, DEFAULT_PRIMARY)
-    size = _png_size(document.logo_png)
+    return brand(document.brand_primary_color, document.brand_accent_color, document.logo_png)
+
+
+def brand(primary_color: str | None, accent_color: str | None, logo_png: bytes | None) -> Brand:
+    """A reader's branding as every document draws it (invoices, payout statements)."""
+    primary = colour(primary_color, DEFAULT_PRIMARY)
+    size = _png_size(logo_png)
     return Brand(
         primary=primary,
-        accent=colour(document.brand_accent_color, DEFAULT_ACCENT),
+        accent=colour(accent_color, DEFAULT_ACCENT),
         on_primary=_on(primary),
-        logo=document.logo_png if size else None,
+        logo=logo_png if size else None,
         logo_size=size,
     )
 

@@ -48,6 +48,11 @@ class SmtpMailer:
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = make_msgid(domain=_sender_domain(self._sender))
         message.set_content(email.text)
+        for file in email.attachments:
+            maintype, _, subtype = file.content_type.partition("/")
+            message.add_attachment(
+                file.data, maintype=maintype, subtype=subtype, filename=file.filename
+            )
         loopback = self._host in LOOPBACK_HOSTS
         try:
             await aiosmtplib.send(

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from domain.billing.fx_pegs import REFERENCE_BASE, is_pegged
 from domain.billing.money import Money, exponent
 from domain.errors import InvalidRequest
 from domain.ports.fx import FxQuote, FxRateRepository
 
 
 class MissingFxRate(InvalidRequest):
-    """No rate is known near the day: said plainly (run `samia fx sync`), nothing is stored."""
+    """No rate is known near the day: said plainly with what fixes it, nothing is stored."""
 
     code = "missing_fx_rate"
 
@@ -42,10 +44,34 @@ async def convert_on(
     """`amount` in `currency` at the rate of `day`, or a clear refusal when none is known."""
     if amount.currency == currency:
         return Conversion(amount, Decimal(1), day)
-    quote = await rates.rate_on(amount.currency, currency, day)
-    if quote is None:
-        raise MissingFxRate(
-            f"no {amount.currency}->{currency} rate is known for {day.isoformat()}: "
-            "run `samia fx sync`"
-        )
-    return convert(amount, quote)
+    return convert(amount, await known_rate(rates, amount.currency, currency, day))
+
+
+async def known_rate(rates: FxRateRepository, base: str, quote: str, day: date) -> FxQuote:
+    """The rate a conversion of `day` uses, or MissingFxRate naming what to load."""
+    found = await rates.rate_on(base, quote, day)
+    if found is not None:
+        return found
+    # Which side has no rate at all: only asked when refusing, so a lookup costs one query.
+    unknown = [
+        code
+        for code in (base, quote)
+        if code != REFERENCE_BASE and await rates.rate_on(REFERENCE_BASE, code, day) is None
+    ]
+    raise MissingFxRate(missing_rate_message(base, quote, day, unknown))
+
+
+def missing_rate_message(base: str, quote: str, day: date, unknown: Sequence[str]) -> str:
+    """Why no rate is known, and what gets one: a sync, or an admin's rate for a currency
+    nobody publishes (a pegged one always comes with the sync)."""
+    on = day.isoformat()
+    which = f" (none for {', '.join(unknown)})" if unknown else ""
+    text = f"no {base}->{quote} rate is known for {on}{which}: run `samia fx sync`"
+    loadable = [code for code in unknown if not is_pegged(code)]
+    if not loadable:
+        return text
+    code = loadable[0] if len(loadable) == 1 else "CCY"
+    return (
+        f"{text}, or, for a currency the ECB does not publish, an admin loads its rate:"
+        f" `samia fx set {code} RATE --on {on}` (RATE: {code} per 1 {REFERENCE_BASE})"
+    )

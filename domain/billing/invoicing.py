@@ -17,9 +17,9 @@ from domain.billing.invoices import (
 from domain.billing.money import InvalidAmount, Money
 from domain.billing.tax import place_of_supply, rule_for
 from domain.clock import Clock
-from domain.enums import InvoiceKind, InvoiceStatus
+from domain.enums import InvoiceKind, InvoiceStatus, OutboxKind
 from domain.errors import InvalidTransition, NotFound
-from domain.models import Reader
+from domain.models import OutboxEntry, Reader
 from domain.ports.storage import UnitOfWork
 
 
@@ -133,3 +133,17 @@ async def credit_in(
     note = replace(note, number=invoice_number(reader.slug, year, sequence))
     await uow.invoices.add(note)
     return note
+
+
+def send_invoice_entry(invoice: Invoice, *, reminder: bool, nth: int = 0) -> OutboxEntry:
+    """The row that sends an invoice to its client (chat document and email), once."""
+    purpose = f"remind-{nth}" if reminder else "issue"
+    key = f"{OutboxKind.INVOICE_SEND.value}:{invoice.id}:{purpose}"
+    payload = {
+        "invoice_id": str(invoice.id),
+        "reader_id": str(invoice.reader_id),
+        "client_id": str(invoice.client_id),
+        "booking_id": str(invoice.booking_id) if invoice.booking_id else None,
+        "reminder": reminder,
+    }
+    return OutboxEntry(key=key, kind=OutboxKind.INVOICE_SEND, payload=payload)

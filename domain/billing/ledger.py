@@ -53,6 +53,7 @@ class Posting:
     booking_id: UUID | None = None
     memo: str | None = None
     id: UUID = field(default_factory=uuid.uuid4)
+    payout_id: UUID | None = None  # a payout's own posting belongs to the payout
 
     def __post_init__(self) -> None:
         legs = [leg for leg in self.legs if leg.money.amount_minor]
@@ -203,7 +204,9 @@ def refund_posting(
     )
 
 
-def payout_posting(amount: Money, *, reader_id: UUID, memo: str | None = None) -> Posting:
+def payout_posting(
+    amount: Money, *, reader_id: UUID, memo: str | None = None, payout_id: UUID | None = None
+) -> Posting:
     """What the platform owed a reader, paid out."""
     return Posting(
         kind=PostingKind.PAYOUT,
@@ -213,6 +216,7 @@ def payout_posting(amount: Money, *, reader_id: UUID, memo: str | None = None) -
         ),
         reader_id=reader_id,
         memo=memo,
+        payout_id=payout_id,
     )
 
 

@@ -36,6 +36,9 @@ class Payment:
     checkout_id: str | None = None
     checkout_url: str | None = None
     provider_payment_id: str | None = None
+    # The charge at the processor behind the provider (Telegram's payment provider, e.g.
+    # Stripe): where a refund of an in-chat payment is made.
+    processor_charge_id: str | None = None
     expires_at: datetime | None = None
     received_at: datetime | None = None
     tax_minor: int = 0

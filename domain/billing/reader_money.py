@@ -8,15 +8,15 @@ from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 from domain.billing.invoices import Invoice, LineRequest
-from domain.billing.invoicing import InvoiceRequest, issue_in, tax_rule_for
+from domain.billing.invoicing import InvoiceRequest, issue_in, send_invoice_entry, tax_rule_for
 from domain.billing.money import InvalidAmount, Money, parse_amount
 from domain.billing.payments import BUILTIN_PROVIDER, Expense, Payment
 from domain.billing.settlement import ReceivedPayment, Settlement, settle_payment
 from domain.booking.windows import TimeWindow
 from domain.clock import Clock
-from domain.enums import BookingStatus, InvoiceStatus, OutboxKind, PaymentMethod, PaymentStatus
+from domain.enums import BookingStatus, InvoiceStatus, PaymentMethod, PaymentStatus
 from domain.errors import InvalidRequest, NotFound
-from domain.models import Booking, Client, OutboxEntry
+from domain.models import Booking, Client
 from domain.ports.storage import UnitOfWork, UnitOfWorkFactory
 
 # A reader quotes a booking by its reference; bookings this far around today are searched.
@@ -119,27 +119,14 @@ async def invoice_client(
     return invoice
 
 
-def send_invoice_entry(invoice: Invoice, *, reminder: bool, nth: int = 0) -> OutboxEntry:
-    """The row that sends an invoice to its client (chat document and email), once."""
-    purpose = f"remind-{nth}" if reminder else "issue"
-    key = f"{OutboxKind.INVOICE_SEND.value}:{invoice.id}:{purpose}"
-    payload = {
-        "invoice_id": str(invoice.id),
-        "reader_id": str(invoice.reader_id),
-        "client_id": str(invoice.client_id),
-        "booking_id": str(invoice.booking_id) if invoice.booking_id else None,
-        "reminder": reminder,
-    }
-    return OutboxEntry(key=key, kind=OutboxKind.INVOICE_SEND, payload=payload)
-
-
 async def remind_invoice(*, uow: UnitOfWork, clock: Clock, reader_id: UUID, number: str) -> Invoice:
     """Nudge the client about an unpaid invoice (at most once a day per invoice)."""
     now = clock.now()
     async with uow:
-        invoice = await uow.invoices.by_number(number.strip().upper())
-        if invoice is None or invoice.reader_id != reader_id:
+        found = await uow.invoices.by_number(number.strip().upper(), reader_id=reader_id)
+        if not found:
             raise NotFound("invoice not found")
+        invoice = found[0]
         if invoice.status is not InvoiceStatus.ISSUED:
             raise InvalidRequest(f"invoice {invoice.number} is {invoice.status.value}")
         nth = (now.date() - invoice.issued_at.date()).days

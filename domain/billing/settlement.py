@@ -18,7 +18,13 @@ from uuid import UUID
 
 from domain.billing.fx import convert_on
 from domain.billing.invoices import Invoice, LineRequest
-from domain.billing.invoicing import InvoiceRequest, credit_in, issue_in, tax_rule_for
+from domain.billing.invoicing import (
+    InvoiceRequest,
+    credit_in,
+    issue_in,
+    send_invoice_entry,
+    tax_rule_for,
+)
 from domain.billing.ledger import (
     BASIS_POINTS,
     PaymentSplit,
@@ -57,6 +63,7 @@ class ReceivedPayment:
     provider_payment_id: str | None = None
     provider_fee_minor: int = 0
     method: PaymentMethod = PaymentMethod.CARD
+    processor_charge_id: str | None = None  # Telegram's provider_payment_charge_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +108,8 @@ async def settle_payment(
         payment.status, payment.received_at = PaymentStatus.SUCCEEDED, now
         payment.invoice_id = invoice.id
         payment.provider_payment_id = received.provider_payment_id or payment.provider_payment_id
+        payment.processor_charge_id = received.processor_charge_id or payment.processor_charge_id
+        payment.method = received.method  # how it was paid is what the provider says
         await uow.payments.save(payment)
         await uow.invoices.mark_paid(invoice.id, now)
         await uow.ledger.post(
@@ -111,6 +120,8 @@ async def settle_payment(
         )
         if refund_due:
             await queue_refund(uow, payment, payment.amount, reason="slot_taken", now=now)
+        else:  # the paid invoice goes to the client (chat and email) as their receipt
+            await uow.outbox.add(send_invoice_entry(invoice, reminder=False), now)
         await uow.commit()
     return Settlement(payment, booking, invoice, refund_due=refund_due)
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain.billing.cancellation import refund_cancelled
+from domain.billing.invoice_delivery import InvoiceSender, send_invoice
 from domain.billing.refund_effects import alert_dispute, apply_refund
 from domain.booking import reminders
 from domain.booking.externals import (
@@ -38,6 +39,7 @@ EFFECT_KINDS = (
     OutboxKind.BOOKING_REMINDER,
     OutboxKind.PAYMENT_REFUND,
     OutboxKind.PAYMENT_DISPUTED,
+    OutboxKind.INVOICE_SEND,
 )
 MAX_ATTEMPTS = 8
 _FIRST_RETRY, _LONGEST_RETRY = timedelta(seconds=30), timedelta(hours=1)
@@ -78,7 +80,9 @@ async def effects_due(
 
 def effect_group(entry: OutboxEntry) -> str:
     """Rows of one booking run one after another, in order; different bookings in parallel."""
-    return str(entry.payload.get("booking_id", entry.key))
+    # Rows about no booking (an ad-hoc invoice, a refund) carry booking_id None: each is
+    # its own group, not one queue of every such row.
+    return str(entry.payload.get("booking_id") or entry.key)
 
 
 async def apply_effect(
@@ -89,8 +93,13 @@ async def apply_effect(
     clock: Clock,
     entry: OutboxEntry,
     payments: Mapping[str, PaymentProvider] | None = None,
+    invoices: InvoiceSender | None = None,
 ) -> EffectResult:
     """Carry out one row; transient errors propagate so the caller can retry the whole row."""
+    if entry.kind is OutboxKind.INVOICE_SEND:
+        return await send_invoice(
+            uows=uows, clock=clock, notifier=notifier, sender=invoices, entry=entry
+        )
     if entry.kind is OutboxKind.PAYMENT_REFUND:
         return await apply_refund(
             uows=uows, clock=clock, notifier=notifier, payments=payments or {}, entry=entry

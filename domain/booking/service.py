@@ -124,6 +124,17 @@ async def confirm_paid_hold(*, uow: UnitOfWork, booking_id: UUID, now: datetime)
     A hold that lapsed is confirmed still if nobody took the slot meanwhile; None when the
     slot is gone (or the booking was cancelled), so the caller refunds the payment.
     """
+    booking = await payable_booking(uow=uow, booking_id=booking_id, now=now)
+    if booking is not None and booking.status in (BookingStatus.HELD, BookingStatus.EXPIRED):
+        await _confirm(uow, booking, now)
+    return booking
+
+
+async def payable_booking(*, uow: UnitOfWork, booking_id: UUID, now: datetime) -> Booking | None:
+    """In the caller's transaction: what a payment now would confirm (None: the slot is gone).
+
+    Settlement and a provider's check before it charges both ask this, so they agree.
+    """
     booking = await uow.bookings.get(booking_id)
     if booking is None:
         return None
@@ -142,9 +153,6 @@ async def confirm_paid_hold(*, uow: UnitOfWork, booking_id: UUID, now: datetime)
         except SlotUnavailable:
             return None
         booking = await uow.bookings.get(booking_id)  # the check may have expired our hold
-        if booking is None:
-            return None
-    await _confirm(uow, booking, now)
     return booking
 
 

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from domain.enums import EmailKind
+from domain.ports.notify import Notice
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with an email (an invoice's PDF)."""
+
+    filename: str
+    content_type: str  # "application/pdf"
+    data: bytes = field(repr=False)
+
+    def __post_init__(self) -> None:
+        if "/" not in self.content_type:
+            raise ValueError(f"{self.content_type!r} is not a MIME type like application/pdf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +32,15 @@ class OutgoingEmail:
     subject: str
     text: str
     kind: EmailKind
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EmailCopy:
+    """An email's subject and text in its reader's language."""
+
+    subject: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +53,11 @@ class HeldEmail:
     text: str
     kind: EmailKind
     created_at: datetime
+    attachments: tuple[str, ...] = ()  # the files' names; the outbox keeps no file bodies
 
 
 class Mailer(Protocol):
-    """Sends transactional email: login codes today, invoices and receipts later."""
+    """Sends transactional email: login codes, invoices (their PDF attached), receipts."""
 
     provider: str
 
@@ -62,5 +86,21 @@ class Mailbox(Protocol):
 
         Returns:
             The emails, newest first.
+        """
+        ...
+
+
+class EmailWriter(Protocol):
+    """Writes a notice as an email in its reader's language (the chat's words, by email)."""
+
+    def write(self, notice: Notice, *, language: str) -> EmailCopy:
+        """The subject and text of one notice.
+
+        Args:
+            notice: What to say (kind and raw values: numbers, amounts, links).
+            language: The recipient's language tag ("en", "ar").
+
+        Returns:
+            The subject and plain text.
         """
         ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -67,6 +68,19 @@ class FxRateRepository(Protocol):
 
         Returns:
             The rate and the day it is from, or None when none is known that close.
+        """
+        ...
+
+    async def rates_on(self, base: str, quote: str, days: Sequence[date]) -> dict[date, FxQuote]:
+        """The rate `rate_on` gives for each of many days, from one read of their rates.
+
+        Args:
+            base: The currency converted from.
+            quote: The currency converted to.
+            days: The days wanted (a report's expense days).
+
+        Returns:
+            Day -> its rate; a day with no rate that close is left out.
         """
         ...
 

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.billing.invoices import Invoice
 from domain.billing.tax import TaxRateRow
+from domain.enums import InvoiceStatus
 
 
 class InvoiceRepository(Protocol):
@@ -69,14 +70,15 @@ class InvoiceRepository(Protocol):
         """
         ...
 
-    async def by_number(self, number: str) -> Invoice | None:
-        """An invoice or credit note by its number.
+    async def by_number(self, number: str, *, reader_id: UUID | None = None) -> list[Invoice]:
+        """Invoices and credit notes with this number: one per reader at most.
 
         Args:
             number: "SAM-2026-000123".
+            reader_id: Only this reader's (their series is unique); None: every reader's.
 
         Returns:
-            The document, or None.
+            The documents, oldest first (empty when none has the number).
         """
         ...
 
@@ -110,6 +112,29 @@ class InvoiceRepository(Protocol):
 
         Returns:
             The invoices.
+        """
+        ...
+
+    async def query(
+        self,
+        *,
+        reader_id: UUID | None = None,
+        client_id: UUID | None = None,
+        status: InvoiceStatus | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Invoice]:
+        """Invoices and credit notes matching every filter given, newest first.
+
+        Args:
+            reader_id: Only this reader's.
+            client_id: Only this client's.
+            status: Only in this state.
+            limit: At most this many.
+            offset: Skip this many first (paging).
+
+        Returns:
+            The invoices with their lines.
         """
         ...
 

@@ -21,6 +21,9 @@ class NoticeKind(StrEnum):
     RECONNECT_ACCOUNT = "reconnect_account"
     PAYMENT_REFUNDED = "payment_refunded"  # to the client: money on its way back
     PAYMENT_DISPUTED = "payment_disputed"  # to the reader: a client's bank took it back
+    INVOICE_ISSUED = "invoice_issued"  # to the client: the invoice, its PDF as a document
+    INVOICE_REMINDER = "invoice_reminder"  # to the client: an unpaid invoice, again
+    PAYOUT_STATEMENT = "payout_statement"  # to the reader: a payout, its statement PDF attached
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,6 +124,25 @@ class PaymentProvider(Protocol):
         ...
 
 
+class InChatPaymentProvider(PaymentProvider, Protocol):
+    """A provider whose checkout is a message in the client's chat (Telegram's invoice).
+
+    Its `Checkout.url` opens nothing: the chat renders the invoice from the payment, and
+    `checkout_id` is the opaque payload the platform hands back before and after it charges.
+    """
+
+    def accepts(self, currency: str) -> bool:
+        """Whether the platform takes payments in this currency.
+
+        Args:
+            currency: An ISO 4217 code.
+
+        Returns:
+            False sends the client to the hub's own checkout (a pay link) instead.
+        """
+        ...
+
+
 class PaymentWebhookVerifier(Protocol):
     """Turn a provider's signed webhook body into our events, or refuse it."""
 

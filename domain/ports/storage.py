@@ -22,8 +22,10 @@ from domain.ports.links import (
 )
 from domain.ports.login import LoginCodeRepository
 from domain.ports.payment_records import ExpenseRepository, PaymentRepository
+from domain.ports.payouts import PayoutRepository
 from domain.ports.people import ClientRepository, IdentityRepository
 from domain.ports.records import InboundRepository, OutboxRepository
+from domain.ports.reports import ReportRepository
 
 
 class UnitOfWork(Protocol):
@@ -48,6 +50,8 @@ class UnitOfWork(Protocol):
     payments: PaymentRepository
     tax_rates: TaxRateRepository
     expenses: ExpenseRepository
+    payouts: PayoutRepository
+    reports: ReportRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction.

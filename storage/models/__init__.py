@@ -9,6 +9,7 @@ from storage.models.billing import (
     InvoiceSequence,
     LedgerEntry,
     Payment,
+    Payout,
     TaxRate,
 )
 from storage.models.booking import Booking, CalendarBusy, Rating, ReadingSession
@@ -71,6 +72,7 @@ __all__ = (
     "OutboxMessage",
     "PackageCredit",
     "Payment",
+    "Payout",
     "Rating",
     "Reader",
     "ReadingSession",

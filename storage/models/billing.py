@@ -10,12 +10,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.enums import (
+    ExpenseRecurrence,
     InvoiceKind,
     InvoiceStatus,
     LedgerAccount,
     LedgerDirection,
     PaymentMethod,
     PaymentStatus,
+    PayoutStatus,
     PostingKind,
 )
 from storage.models.base import Base, stamp, uuid_pk
@@ -72,10 +74,12 @@ class Invoice(Base):
         *money_checks("invoices", "subtotal_minor", "tax_minor", "total_minor"),
         currency_check("invoices"),
         sa.CheckConstraint("total_minor = subtotal_minor + tax_minor", name="total_adds_up"),
+        # One unbroken series per reader; two readers' prefixes may be the same letters.
+        sa.UniqueConstraint("reader_id", "number"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    number: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    number: Mapped[str] = mapped_column(sa.String(32))
     kind: Mapped[InvoiceKind] = mapped_column(
         str_enum(InvoiceKind), server_default=InvoiceKind.INVOICE.value
     )
@@ -128,6 +132,14 @@ class Payment(Base):
 
     __tablename__ = "payments"
     __table_args__ = (
+        # The FX snapshot by payment id, for reports converting legs without the table.
+        sa.Index(
+            "ix_payments_settlement_snapshot",
+            "id",
+            "settlement_currency",
+            "amount_minor",
+            "settlement_amount_minor",
+        ),
         *money_checks(
             "payments",
             "amount_minor",
@@ -169,6 +181,8 @@ class Payment(Base):
     disputed_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
     provider: Mapped[str] = mapped_column(sa.String(32))
     provider_payment_id: Mapped[str | None] = mapped_column(sa.String(128))
+    # The processor's charge behind the provider's (Telegram's provider_payment_charge_id).
+    processor_charge_id: Mapped[str | None] = mapped_column(sa.String(255))
     checkout_id: Mapped[str | None] = mapped_column(sa.String(255))
     checkout_url: Mapped[str | None] = mapped_column(sa.String(1000))
     expires_at: Mapped[datetime | None] = mapped_column()
@@ -184,6 +198,21 @@ class LedgerEntry(Base):
     __table_args__ = (
         *money_checks("ledger_entries", "amount_minor"),
         currency_check("ledger_entries"),
+        # Reports sum one (reader, currency, account, kind) stretch between two instants;
+        # with the amount and payment in the index those sums never read the table.
+        # A payout's legs, and (payout_id NULL) each reader's unclaimed legs in order: the
+        # payout run's sums and claims read only what is still unpaid.
+        sa.Index("ix_ledger_entries_payout_id", "payout_id", "reader_id", "currency", "created_at"),
+        sa.Index(
+            "ix_ledger_entries_reader_report",
+            "reader_id",
+            "currency",
+            "account",
+            "kind",
+            "created_at",
+            "amount_minor",
+            "payment_id",
+        ),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -197,8 +226,44 @@ class LedgerEntry(Base):
     invoice_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("invoices.id"))
     payment_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("payments.id"))
     booking_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("bookings.id"))
+    # The payout that settled this leg; None while the reader has not been paid for it.
+    payout_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("payouts.id"))
     memo: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = stamp()
+
+
+class Payout(Base):
+    """What a reader was paid in one currency for one period, and the posting that paid it."""
+
+    __tablename__ = "payouts"
+    __table_args__ = (
+        # Tax and fee are net of the period's refunds, which may give back more than it took.
+        *money_checks("payouts", "gross_minor", "refunds_minor"),
+        currency_check("payouts"),
+        # Net <= 0 is carried forward, never paid: a payout row always moves money.
+        sa.CheckConstraint("net_minor > 0", name="net_positive"),
+        sa.CheckConstraint("sessions >= 0", name="sessions_nonneg"),
+        sa.CheckConstraint("period_start <= period_end", name="period_order"),
+        # A rerun for the same period cannot write a second payout.
+        sa.UniqueConstraint("reader_id", "currency", "period_end"),
+        sa.UniqueConstraint("posting_id"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    reader_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("readers.id"), index=True)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    period_start: Mapped[date] = mapped_column(sa.Date)  # reader-local days, inclusive
+    period_end: Mapped[date] = mapped_column(sa.Date)
+    sessions: Mapped[int] = mapped_column(sa.Integer)
+    gross_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    platform_fee_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    refunds_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    tax_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    net_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    posting_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid())
+    status: Mapped[PayoutStatus] = mapped_column(str_enum(PayoutStatus))
+    created_at: Mapped[datetime] = stamp()
+    paid_at: Mapped[datetime | None] = mapped_column()
 
 
 class Expense(Base):
@@ -214,4 +279,8 @@ class Expense(Base):
     amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3))
     incurred_on: Mapped[date] = mapped_column(sa.Date)
+    receipt_key: Mapped[str | None] = mapped_column(sa.String(255))  # an attachment's key
+    recurrence: Mapped[ExpenseRecurrence | None] = mapped_column(str_enum(ExpenseRecurrence))
+    # A repeat of a recurring expense points at the first one.
+    recurring_from_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("expenses.id"))
     created_at: Mapped[datetime] = stamp()

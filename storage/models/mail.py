@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.enums import EmailKind
 from storage.models.base import Base, stamp, uuid_pk
-from storage.types import str_enum
+from storage.types import JSONType, str_enum
 
 
 class LoginCode(Base):
@@ -45,4 +46,9 @@ class HeldEmail(Base):
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
     kind: Mapped[EmailKind] = mapped_column(str_enum(EmailKind))
+    # What was attached, as [{"filename", "content_type", "size"}]: the files themselves
+    # are not kept (an invoice's PDF is rendered again on request).
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONType, default=list, server_default=sa.text("'[]'")
+    )
     created_at: Mapped[datetime] = stamp()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -139,10 +140,34 @@ class SqlFxRateRepository:
         )
         return _best_rate(base, quote, found.all())
 
+    async def rates_on(self, base: str, quote: str, days: Sequence[date]) -> dict[date, FxQuote]:
+        """One read of every rate linking the pair from a week before the first day to the
+        last, then each day's best rate from its own week of them."""
+        wanted = sorted(set(days))
+        if not wanted:
+            return {}
+        if base == quote:
+            return {day: FxQuote(base, quote, Decimal(1), day, SAME_CURRENCY) for day in wanted}
+        params = {"base": base, "quote": quote, "first": wanted[0] - LOOKBACK, "day": wanted[-1]}
+        rows = sorted((await self._session.execute(_week_of_rates(), params)).all(), key=_as_of)
+        stamps = [_as_of(row) for row in rows]
+        found = {}
+        for day in wanted:
+            week = rows[bisect_left(stamps, day - LOOKBACK) : bisect_right(stamps, day)]
+            quote_of_day = _best_rate(base, quote, week)
+            if quote_of_day is not None:
+                found[day] = quote_of_day
+        return found
+
     async def latest_day(self) -> date | None:
         """The most recent day stored."""
         latest: date | None = await self._session.scalar(sa.select(sa.func.max(_RATES.c.as_of)))
         return latest
+
+
+def _as_of(row: Any) -> date:
+    as_of: date = row[3]
+    return as_of
 
 
 def rate_rows(quotes: Iterable[FxQuote]) -> list[dict[str, Any]]:

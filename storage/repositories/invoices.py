@@ -106,13 +106,13 @@ class SqlInvoiceRepository:
         found = await self._with_lines(rows)
         return found[0] if found else None
 
-    async def by_number(self, number: str) -> Invoice | None:
-        """Numbers are unique across readers (each has its own prefix)."""
-        rows = list(
-            await self._session.scalars(sa.select(InvoiceRow).where(InvoiceRow.number == number))
-        )
-        found = await self._with_lines(rows)
-        return found[0] if found else None
+    async def by_number(self, number: str, *, reader_id: UUID | None = None) -> list[Invoice]:
+        """Unique per reader; two readers' series can share a prefix."""
+        query = sa.select(InvoiceRow).where(InvoiceRow.number == number)
+        if reader_id is not None:
+            query = query.where(InvoiceRow.reader_id == reader_id)
+        rows = list(await self._session.scalars(query.order_by(InvoiceRow.issued_at)))
+        return await self._with_lines(rows)
 
     async def mark_paid(self, invoice_id: UUID, paid_at: datetime) -> None:
         """Paid once: a second payment does not move the date."""
@@ -144,6 +144,27 @@ class SqlInvoiceRepository:
                 .limit(limit)
             )
         )
+        return await self._with_lines(rows)
+
+    async def query(
+        self,
+        *,
+        reader_id: UUID | None = None,
+        client_id: UUID | None = None,
+        status: InvoiceStatus | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Invoice]:
+        """Newest first; every filter given must match (reader and client are indexed)."""
+        stmt = sa.select(InvoiceRow)
+        if reader_id is not None:
+            stmt = stmt.where(InvoiceRow.reader_id == reader_id)
+        if client_id is not None:
+            stmt = stmt.where(InvoiceRow.client_id == client_id)
+        if status is not None:
+            stmt = stmt.where(InvoiceRow.status == status)
+        stmt = stmt.order_by(InvoiceRow.issued_at.desc(), InvoiceRow.number.desc())
+        rows = list(await self._session.scalars(stmt.limit(limit).offset(offset)))
         return await self._with_lines(rows)
 
     @property

@@ -42,6 +42,7 @@ class SqlLedgerRepository:
                 reader_id=posting.reader_id,
                 payment_id=posting.payment_id,
                 booking_id=posting.booking_id,
+                payout_id=posting.payout_id,
                 memo=posting.memo,
                 created_at=now,
             )

@@ -1,4 +1,5 @@
-"""`samia fx sync` and `samia fx rate`: one clear line each, exit 1 with the reason."""
+"""`samia fx sync`, `samia fx rate` and `samia fx set`: one clear line each, exit 1 with the
+reason."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ from tests.support.databases import fresh_sqlite_copy
 from tests.support.fakes.ecb_api import EcbApiFake
 
 LAST_BUNDLED = "2026-10-30"
+NO_GBP_AED = (
+    "error: no GBP->AED rate is known for 2026-11-03 (none for GBP, AED): run `samia fx sync`,"
+    " or, for a currency the ECB does not publish, an admin loads its rate:"
+    " `samia fx set GBP RATE --on 2026-11-03` (RATE: GBP per 1 EUR)"
+)
 
 
 def days_back_to(day: date) -> str:
@@ -98,9 +104,7 @@ def test_rate_without_a_known_rate_says_what_to_run(hub_env: str) -> None:
     result = CliRunner().invoke(cli, ["fx", "rate", "GBP", "AED", "--on", "2026-11-03"])
 
     assert result.exit_code == 1
-    assert result.stderr.strip() == (
-        "error: no GBP->AED rate is known for 2026-11-03: run `samia fx sync`"
-    )
+    assert result.stderr.strip() == NO_GBP_AED
 
 
 def test_rate_refuses_an_unknown_currency(hub_env: str) -> None:
@@ -142,6 +146,52 @@ def test_the_samia_command_prints_a_failure_as_one_line_on_stderr(hub_env: str) 
     )
 
     assert done.returncode == 1
-    assert done.stderr.strip() == (
-        "error: no GBP->AED rate is known for 2026-11-03: run `samia fx sync`"
+    assert done.stderr.strip() == NO_GBP_AED
+
+
+def test_rate_of_a_pegged_currency_follows_the_synced_usd_rate(hub_env: str) -> None:
+    loaded = CliRunner().invoke(
+        cli, ["fx", "sync", "--bundled", "--backfill-days", days_back_to(date(2026, 10, 1))]
     )
+    assert loaded.exit_code == 0, loaded.output
+
+    result = CliRunner().invoke(cli, ["fx", "rate", "EUR", "AED", "--on", LAST_BUNDLED])
+
+    assert result.output.strip() == (
+        f"1 EUR = 4.10291700 AED on {LAST_BUNDLED} (published {LAST_BUNDLED}, ecb-bundled+peg)"
+    )
+
+
+def test_set_loads_a_rate_nobody_publishes_and_rate_reads_it_back(hub_env: str) -> None:
+    loaded = CliRunner().invoke(
+        cli, ["fx", "sync", "--bundled", "--backfill-days", days_back_to(date(2026, 10, 1))]
+    )
+    assert loaded.exit_code == 0, loaded.output
+
+    stored = CliRunner().invoke(cli, ["fx", "set", "kwd", "0.3420", "--on", LAST_BUNDLED])
+    read = CliRunner().invoke(cli, ["fx", "rate", "GBP", "KWD", "--on", "2026-11-02"])
+
+    assert stored.exit_code == 0, stored.output
+    assert stored.output.strip() == (
+        f"stored 1 EUR = 0.3420 KWD on {LAST_BUNDLED} (manual);"
+        " conversions of that day and the week after use it"
+    )
+    assert read.output.strip() == (
+        f"1 GBP = 0.41017030 KWD on 2026-11-02 (published {LAST_BUNDLED}, cross)"
+    )
+
+
+def test_set_refuses_a_pegged_currency_with_one_line(hub_env: str) -> None:
+    result = CliRunner().invoke(cli, ["fx", "set", "AED", "4.1", "--on", LAST_BUNDLED])
+
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: AED is pegged to USD: its rates follow from USD's (run `samia fx sync`)"
+    )
+
+
+def test_set_without_a_day_or_with_a_malformed_one_is_bad_usage(hub_env: str) -> None:
+    missing = CliRunner().invoke(cli, ["fx", "set", "KWD", "0.342"])
+    malformed = CliRunner().invoke(cli, ["fx", "set", "KWD", "0.342", "--on", "30 Oct"])
+
+    assert (missing.exit_code, malformed.exit_code) == (2, 2)

@@ -89,7 +89,7 @@ def test_set_webhook_registers_our_route_with_the_secret(
     assert "https://hub.example/webhooks/telegram" in result.stdout
     assert tg.webhook["url"] == "https://hub.example/webhooks/telegram"
     assert tg.webhook["secret_token"] == TELEGRAM_SECRET
-    assert tg.webhook["allowed_updates"] == ["message", "callback_query"]
+    assert tg.webhook["allowed_updates"] == ["message", "callback_query", "pre_checkout_query"]
 
 
 def test_set_webhook_without_telegram_settings_is_a_one_line_failure(tmp_path: Path) -> None:

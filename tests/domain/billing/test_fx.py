@@ -79,9 +79,31 @@ async def test_the_same_currency_converts_at_one_without_a_lookup() -> None:
     assert converted == Conversion(Money(1234, "KWD"), Decimal(1), DAY)
 
 
-async def test_an_unknown_rate_is_refused_with_the_command_that_fixes_it() -> None:
-    with pytest.raises(MissingFxRate) as error:
-        await convert_on(StoredRates(), Money(6000, "GBP"), "AED", DAY)
+async def test_a_missing_pegged_rate_is_refused_with_the_sync_that_derives_it() -> None:
+    rates = StoredRates(quote("EUR", "GBP", "0.8338"))
 
-    assert str(error.value) == ("no GBP->AED rate is known for 2026-11-03: run `samia fx sync`")
+    with pytest.raises(MissingFxRate) as error:
+        await convert_on(rates, Money(6000, "GBP"), "AED", DAY)
+
+    assert str(error.value) == (
+        "no GBP->AED rate is known for 2026-11-03 (none for AED): run `samia fx sync`"
+    )
     assert error.value.code == "missing_fx_rate"
+
+
+async def test_a_currency_nobody_publishes_is_refused_with_the_command_an_admin_runs() -> None:
+    rates = StoredRates(quote("EUR", "GBP", "0.8338"))
+
+    with pytest.raises(MissingFxRate) as error:
+        await convert_on(rates, Money(6000, "GBP"), "KWD", DAY)
+
+    assert str(error.value) == (
+        "no GBP->KWD rate is known for 2026-11-03 (none for KWD): run `samia fx sync`, or,"
+        " for a currency the ECB does not publish, an admin loads its rate:"
+        " `samia fx set KWD RATE --on 2026-11-03` (RATE: KWD per 1 EUR)"
+    )
+
+
+async def test_with_no_rates_at_all_both_sides_are_named() -> None:
+    with pytest.raises(MissingFxRate, match=r"\(none for GBP, JPY\).*samia fx set CCY RATE"):
+        await convert_on(StoredRates(), Money(6000, "GBP"), "JPY", DAY)

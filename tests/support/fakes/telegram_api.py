@@ -6,6 +6,10 @@ PTB 22 POSTs ``application/x-www-form-urlencoded`` (``multipart/form-data`` when
 where every non-string value is JSON-encoded (``chat_id=42``,
 ``reply_markup={"inline_keyboard": ...}``); raw HTTP clients may send JSON instead.
 Both are parsed into the same typed params.
+
+Payments: `sendInvoice` shows an invoice; `pre_checkout_update` is what Telegram sends when
+the client presses its Pay button (the bot must answer with `answerPreCheckoutQuery`
+within 10 s), and `successful_payment_update` the message that follows an ok, never a no.
 """
 
 from __future__ import annotations
@@ -38,9 +42,12 @@ __all__ = ["TelegramApiFake"]
 _STRING_FIELDS = frozenset(
     {"text", "caption", "callback_query_id", "inline_message_id", "url", "secret_token",
      "parse_mode", "action", "photo", "document", "file_id", "business_connection_id",
-     "message_effect_id", "ip_address", "title", "description", "emoji"}
+     "message_effect_id", "ip_address", "title", "description", "emoji", "payload",
+     "provider_token", "currency", "pre_checkout_query_id", "error_message"}
 )  # fmt: skip
 _MAX_TEXT, _MAX_CAPTION, _MAX_CALLBACK_DATA = 4096, 1024, 64
+_MAX_TITLE, _MAX_DESCRIPTION, _MAX_PAYLOAD = 32, 255, 128  # sendInvoice's limits
+PRE_CHECKOUT_DEADLINE = 10.0  # seconds Telegram waits for answerPreCheckoutQuery
 _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are"
     " exactly the same as a current content and reply markup of the message"
@@ -120,6 +127,8 @@ class TelegramApiFake(FakeVendor):
                 "editMessageReplyMarkup": self._edit_message_reply_markup,
                 "sendChatAction": lambda p, f: True,
                 "getFile": self._get_file,
+                "sendInvoice": self._send_invoice,
+                "answerPreCheckoutQuery": self._answer_pre_checkout_query,
             }.items()
         }
         self._reset_state()
@@ -150,6 +159,8 @@ class TelegramApiFake(FakeVendor):
         self._files: dict[str, tuple[str, UploadedFile | None]] = {}
         self._file_seq = itertools.count(1)
         self._holds: dict[str, tuple[float, threading.Event]] = {}
+        self._invoices: dict[tuple[int | str, int], dict[str, Any]] = {}
+        self._queries: dict[str, dict[str, Any]] = {}
 
     # -- test-facing helpers ---------------------------------------------------------------
 
@@ -190,6 +201,64 @@ class TelegramApiFake(FakeVendor):
         """One message as it now stands, e.g. to assert an edit removed its keyboard."""
         with self._lock:
             return self._messages[(chat_id, message_id)]
+
+    def invoices(self, chat_id: int | str) -> list[dict[str, Any]]:
+        """Invoices sent to a chat, oldest first: the shown message plus payload and token."""
+        with self._lock:
+            return [dict(i) for (cid, _), i in self._invoices.items() if cid == chat_id]
+
+    def pre_checkout_update(
+        self,
+        update_id: int,
+        chat_id: int,
+        *,
+        total_amount: int | None = None,
+        language_code: str = "en",
+    ) -> dict[str, Any]:
+        """The Update Telegram sends when the client presses Pay on the chat's last invoice.
+
+        `total_amount` overrides what the invoice asked (a client of an altered invoice).
+        """
+        with self._lock:
+            invoice = [i for (cid, _), i in self._invoices.items() if cid == chat_id][-1]
+            query_id = f"{chat_id}{update_id:08d}"
+            amount = invoice["total_amount"] if total_amount is None else total_amount
+            user = {"id": chat_id, "is_bot": False, "first_name": "Lina",
+                    "language_code": language_code}  # fmt: skip
+            query = {"id": query_id, "from": user, "currency": invoice["currency"],
+                     "total_amount": amount, "invoice_payload": invoice["payload"]}  # fmt: skip
+            self._queries[query_id] = {"query": query, "chat_id": chat_id,
+                                       "asked_at": time.monotonic(), "answer": None}  # fmt: skip
+        return {"update_id": update_id, "pre_checkout_query": query}
+
+    def pre_checkout_answer(self, query_id: str) -> dict[str, Any] | None:
+        """The bot's answer to a pre-checkout query (`ok`, `error_message`, `seconds`)."""
+        with self._lock:
+            return self._queries[query_id]["answer"]
+
+    def successful_payment_update(self, update_id: int, query_id: str) -> dict[str, Any]:
+        """The service message Telegram sends once the card was charged after an ok.
+
+        The charge ids follow from the query, so a redelivered payment carries the same ones.
+        """
+        with self._lock:
+            asked = self._queries[query_id]
+            answer = asked["answer"]
+            assert answer is not None, "Telegram charges only after the bot answered"
+            assert answer["ok"], "Telegram never charges after a no"
+            query, chat_id = asked["query"], asked["chat_id"]
+            counter = self._next_message_id.setdefault(chat_id, itertools.count(1))
+            message = {
+                "message_id": next(counter), "from": query["from"], "chat": self._chat(chat_id),
+                "date": int(time.time()),
+                "successful_payment": {
+                    "currency": query["currency"], "total_amount": query["total_amount"],
+                    "invoice_payload": query["invoice_payload"],
+                    "telegram_payment_charge_id": f"tg_charge_{query_id}",
+                    "provider_payment_charge_id": f"ch_{query_id}",
+                },
+            }  # fmt: skip
+        return {"update_id": update_id, "message": message}
 
     # -- HTTP layer ------------------------------------------------------------------------
 
@@ -304,6 +373,49 @@ class TelegramApiFake(FakeVendor):
             document |= {"mime_type": upload.content_type or "application/octet-stream",
                          "file_size": upload.size}  # fmt: skip
         return self._new_message(p, {"document": document, **self._caption(p)})
+
+    def _send_invoice(self, p: Params, f: Files) -> dict[str, Any]:
+        """SendInvoice with Telegram's checks of title, description, payload, token, prices."""
+        title, description = str(p.get("title") or ""), str(p.get("description") or "")
+        payload, currency = str(p.get("payload") or ""), str(p.get("currency") or "")
+        if not 1 <= len(title) <= _MAX_TITLE:
+            raise TelegramError(400, "Bad Request: invoice title length must be 1-32")
+        if not 1 <= len(description) <= _MAX_DESCRIPTION:
+            raise TelegramError(400, "Bad Request: invoice description length must be 1-255")
+        if not 1 <= len(payload.encode()) <= _MAX_PAYLOAD:
+            raise TelegramError(400, "Bad Request: INVOICE_PAYLOAD_INVALID")
+        if currency != "XTR" and not p.get("provider_token"):
+            raise TelegramError(400, "Bad Request: PAYMENT_PROVIDER_INVALID")
+        prices = p.get("prices")
+        if not isinstance(prices, list) or not prices:
+            raise TelegramError(400, "Bad Request: prices must be non-empty")
+        if not all(isinstance(x, dict) and type(x.get("amount")) is int for x in prices):
+            raise TelegramError(400, "Bad Request: can't parse prices JSON object")
+        total = sum(int(x["amount"]) for x in prices)
+        shown = {"title": title, "description": description, "start_parameter": "",
+                 "currency": currency, "total_amount": total}  # fmt: skip
+        message = self._new_message(p, {"invoice": shown})
+        key = (message["chat"]["id"], message["message_id"])
+        token = p.get("provider_token")
+        self._invoices[key] = {**shown, "message_id": key[1], "payload": payload,
+                               "prices": prices, "provider_token": token}  # fmt: skip
+        return message
+
+    def _answer_pre_checkout_query(self, p: Params, f: Files) -> bool:
+        """AnswerPreCheckoutQuery: once, within the deadline, with a reason for a no."""
+        asked = self._queries.get(str(p.get("pre_checkout_query_id")))
+        if asked is None or asked["answer"] is not None:
+            raise TelegramError(400, "Bad Request: QUERY_ID_INVALID")
+        seconds = time.monotonic() - asked["asked_at"]
+        if seconds > PRE_CHECKOUT_DEADLINE:
+            raise TelegramError(400, "Bad Request: query is too old and response timeout expired")
+        ok = p.get("ok")
+        if not isinstance(ok, bool):
+            raise TelegramError(400, "Bad Request: ok must be a boolean")
+        if not ok and not p.get("error_message"):
+            raise TelegramError(400, "Bad Request: ERROR_TEXT_EMPTY")
+        asked["answer"] = {"ok": ok, "error_message": p.get("error_message"), "seconds": seconds}
+        return True
 
     def _edit_message_text(self, p: Params, f: Files) -> dict[str, Any] | bool:
         """EditMessageText; like Telegram, omitting reply_markup drops the inline keyboard."""

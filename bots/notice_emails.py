@@ -1,0 +1,35 @@
+"""Notices written as email (`domain.ports.email.EmailWriter`): the chat's words, by email.
+
+An invoice email says what the chat notice says (the same catalog message) and adds the
+link on a line of its own, outside any translated sentence, so no bidi isolation mark
+sits next to it for a mail client to swallow into the address.
+"""
+
+from __future__ import annotations
+
+from bots.language import translator
+from bots.language.messages import Msg
+from bots.notices import INVOICE_NOTICES, invoice_headline
+from domain.ports.email import EmailCopy
+from domain.ports.notify import Notice, NoticeKind
+
+
+class NoticeEmails:
+    """Implements `EmailWriter` for the notices that also go by email (invoices)."""
+
+    def write(self, notice: Notice, *, language: str) -> EmailCopy:
+        """The subject and text, in the recipient's language."""
+        if notice.kind not in INVOICE_NOTICES:
+            raise ValueError(f"{notice.kind} notices are not sent by email")
+        t = translator(language).gettext
+        params = notice.params
+        names = {"number": params.get("number", ""), "reader": params.get("reader", "")}
+        reminder = notice.kind is NoticeKind.INVOICE_REMINDER
+        subject = t(
+            Msg.INVOICE_REMINDER_SUBJECT if reminder else Msg.INVOICE_EMAIL_SUBJECT, **names
+        )
+        lines = [invoice_headline(t, notice.kind, dict(params), language), ""]
+        if params.get("document_url"):
+            lines += [t(Msg.INVOICE_EMAIL_LINK), params["document_url"], ""]
+        lines.append(t(Msg.INVOICE_EMAIL_SIGNATURE, reader=names["reader"]))
+        return EmailCopy(subject=subject, text="\n".join(lines))
