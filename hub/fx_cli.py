@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+from hub.cli_support import fail, migrated_settings
 
 if TYPE_CHECKING:
     from domain.billing.fx_sync import FxSyncResult
@@ -17,7 +19,6 @@ if TYPE_CHECKING:
 
 fx_app = typer.Typer(help="Exchange rates (the ECB's reference rates).", no_args_is_help=True)
 console = Console()
-err_console = Console(stderr=True)
 
 
 @fx_app.command("sync")
@@ -32,13 +33,13 @@ def sync(
     """Fetch the rates published since the last sync and store them."""
     from domain.errors import ConnectorError
 
-    settings = _migrated_settings()
+    settings = migrated_settings()
     where = "the bundled ECB history" if bundled or settings.fx is None else "the ECB"
     try:
         result = asyncio.run(_sync(settings, bundled=bundled, backfill_days=backfill_days))
     except ConnectorError as exc:
         reason = " ".join(str(exc).split())  # a vendor's HTML body must stay on one line
-        _fail(f"fx sync failed: {reason}")
+        fail(f"fx sync failed: {reason}")
     if result.latest_day is None:
         console.print(
             f"no rates published since {result.since} in {where}", highlight=False, soft_wrap=True
@@ -71,12 +72,12 @@ def rate(
     try:
         pair = currency_code(base), currency_code(quote)
     except InvalidAmount as exc:
-        _fail(str(exc))
-    settings = _migrated_settings()
+        fail(str(exc))
+    settings = migrated_settings()
     try:
         found = asyncio.run(_rate_on(settings.database_url, *pair, day))
     except InvalidRequest as exc:
-        _fail(str(exc))
+        fail(str(exc))
     console.print(
         f"1 {found.base} = {found.rate} {found.quote} on {day}"
         f" (published {found.as_of}, {found.source})",
@@ -100,37 +101,17 @@ def set_rate(
         day = date.fromisoformat(on)
     except ValueError:
         raise typer.BadParameter("use YYYY-MM-DD", param_hint="--on") from None
-    settings = _migrated_settings()
+    settings = migrated_settings()
     try:
         stored = asyncio.run(_load(settings.database_url, currency, rate_text, day))
     except InvalidRequest as exc:
-        _fail(str(exc))
+        fail(str(exc))
     console.print(
         f"stored 1 {stored.base} = {stored.rate} {stored.quote} on {stored.as_of}"
         f" ({stored.source}); conversions of that day and the week after use it",
         highlight=False,
         soft_wrap=True,
     )
-
-
-def _fail(reason: str) -> NoReturn:
-    """One line on stderr and exit code 1, as `samia` reports every expected failure."""
-    err_console.print(f"error: {reason}", highlight=False, soft_wrap=True, markup=False)
-    raise typer.Exit(1)
-
-
-def _migrated_settings() -> Settings:
-    """The settings, on a database at the newest schema, or the reason they are not."""
-    from hub.settings import ConfigurationError, load_settings
-    from storage.migrate import current_revision, head_revision
-
-    try:
-        settings = load_settings()
-    except ConfigurationError as exc:
-        _fail(str(exc))
-    if current_revision(settings.database_url) != head_revision():
-        _fail("the database is not at the newest schema: run `samia init` first")
-    return settings
 
 
 async def _sync(settings: Settings, *, bundled: bool, backfill_days: int) -> FxSyncResult:

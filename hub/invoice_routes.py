@@ -23,8 +23,9 @@ from domain.enums import InvoiceKind, InvoiceStatus
 from domain.errors import NotFound
 from hub.api import admin_guard
 from hub.documents import document_renderer
+from hub.link_guard import require_admin_or_link
 from hub.settings import Settings
-from hub.signed_links import LinkSigner
+from hub.signed_links import LinkSigner, links_to
 
 if TYPE_CHECKING:
     from hub.runtime import Runtime
@@ -61,12 +62,8 @@ def invoice_pdf_path(invoice_id: UUID) -> str:
 
 
 def invoice_link(links: LinkSigner, clock: Clock) -> Callable[[UUID], str]:
-    """Signed absolute links to invoice PDFs, each good for the signer's default week."""
-
-    def link(invoice_id: UUID) -> str:
-        return links.url(invoice_pdf_path(invoice_id), now=clock.now())
-
-    return link
+    """Signed absolute links to invoice PDFs."""
+    return links_to(links, clock, invoice_pdf_path)
 
 
 def router(settings: Settings) -> APIRouter:
@@ -112,10 +109,15 @@ def router(settings: Settings) -> APIRouter:
         wanted = _uuid(invoice_id)
         if wanted is None:
             raise HTTPException(404, "no such invoice")
-        if not _is_admin(require_admin, authorization):
-            if exp is None and sig is None:
-                require_admin(authorization)  # no link either: the admin API's own answer
-            _check_link(runtime, invoice_pdf_path(wanted), exp, sig)
+        require_admin_or_link(
+            runtime,
+            require_admin,
+            authorization=authorization,
+            signed=invoice_pdf_path(wanted),
+            exp=exp,
+            sig=sig,
+            what="invoice",
+        )
         try:
             rendered = await render_invoice(
                 uow=runtime.database.uows(read_only=True),
@@ -138,27 +140,6 @@ def router(settings: Settings) -> APIRouter:
         include_in_schema=False,
     )
     return routes
-
-
-def _is_admin(require_admin: Callable[..., None], authorization: str | None) -> bool:
-    """Whether the request carries the admin token, judged exactly as the admin API does."""
-    if authorization is None:
-        return False
-    try:
-        require_admin(authorization)
-    except HTTPException:
-        return False
-    return True
-
-
-def _check_link(runtime: Runtime, path: str, exp: str | None, sig: str | None) -> None:
-    """410 for a link past its expiry, 403 for one this hub did not sign for this path."""
-    now = runtime.clock.now()
-    if exp is not None and exp.isdigit() and int(exp) <= now.timestamp():
-        # Saying it expired reveals nothing: the expiry is in the link for anyone to read.
-        raise HTTPException(410, "this link has expired: ask for your invoices again in the chat")
-    if not runtime.links.verify(path, exp, sig, now=now):
-        raise HTTPException(403, "this link is not valid for this invoice")
 
 
 def _uuid(value: str) -> UUID | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from hub.cli_support import fail, migrated_settings
 
 if TYPE_CHECKING:
     from domain.billing.invoice_views import InvoiceSummary, RenderedInvoice
@@ -18,7 +20,6 @@ if TYPE_CHECKING:
 
 invoices_app = typer.Typer(help="Invoices and credit notes.", no_args_is_help=True)
 console = Console()
-err_console = Console(stderr=True)
 STATUSES = ("draft", "issued", "paid", "void")
 
 
@@ -41,7 +42,7 @@ def list_(
     if status is not None and status.lower() not in STATUSES:
         raise typer.BadParameter(f"use one of {', '.join(STATUSES)}", param_hint="--status")
     wanted = InvoiceStatus(status.lower()) if status else None
-    settings = _migrated_settings()
+    settings = migrated_settings()
     found = asyncio.run(_list(settings, reader, client_email, wanted, limit))
     if not found:
         console.print("no invoices match", highlight=False, soft_wrap=True)
@@ -80,7 +81,7 @@ def show(
     reader: WhoseOption = None,
 ) -> None:
     """One invoice: who from and for, its lines, tax and total."""
-    settings = _migrated_settings()
+    settings = migrated_settings()
     summary = asyncio.run(_by_number(settings, number, reader))
     invoice = summary.invoice
     title = "Invoice" if invoice.kind.value == "invoice" else "Credit note"
@@ -125,13 +126,13 @@ def pdf(
     reader: WhoseOption = None,
 ) -> None:
     """Render the invoice's PDF (the client's language, the reader's branding) to a file."""
-    settings = _migrated_settings()
+    settings = migrated_settings()
     rendered = asyncio.run(_render(settings, number, reader))
     target = out or Path(rendered.filename)
     try:
         target.write_bytes(rendered.pdf)
     except OSError as exc:
-        _fail(f"cannot write {target}: {exc.strerror or exc}")
+        fail(f"cannot write {target}: {exc.strerror or exc}")
     console.print(f"wrote {target} ({len(rendered.pdf):,} bytes)", highlight=False, soft_wrap=True)
 
 
@@ -139,26 +140,6 @@ def _minor(amount_minor: int, currency: str) -> str:
     from domain.billing.money import Money
 
     return str(Money(amount_minor, currency))
-
-
-def _fail(reason: str) -> NoReturn:
-    """One line on stderr and exit code 1, as `samia` reports every expected failure."""
-    err_console.print(f"error: {reason}", highlight=False, soft_wrap=True, markup=False)
-    raise typer.Exit(1)
-
-
-def _migrated_settings() -> Settings:
-    """The settings, on a database at the newest schema, or the reason they are not."""
-    from hub.settings import ConfigurationError, load_settings
-    from storage.migrate import current_revision, head_revision
-
-    try:
-        settings = load_settings()
-    except ConfigurationError as exc:
-        _fail(str(exc))
-    if current_revision(settings.database_url) != head_revision():
-        _fail("the database is not at the newest schema: run `samia init` first")
-    return settings
 
 
 async def _list(
@@ -221,6 +202,6 @@ async def _find(database: Database, number: str, reader: str | None) -> InvoiceS
             uow=database.uows(read_only=True), number=number, reader_slug=reader
         )
     except InvalidRequest as exc:
-        _fail(f"{exc} with --reader SLUG")
+        fail(f"{exc} with --reader SLUG")
     except NotFound as exc:
-        _fail(f"{exc}: `samia invoices list` shows the numbers")
+        fail(f"{exc}: `samia invoices list` shows the numbers")

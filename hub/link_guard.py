@@ -1,7 +1,6 @@
 """Who may open a document route: the admin's bearer token, or a link signed for it.
 
-Shared by the payout statement and report CSV routes (the invoice PDF route does the
-same with its own copy).
+Shared by the invoice PDF, payout statement and report CSV routes.
 """
 
 from __future__ import annotations

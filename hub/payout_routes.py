@@ -28,7 +28,7 @@ from domain.ports.statements import StatementDocument
 from hub.api import admin_guard
 from hub.link_guard import require_admin_or_link
 from hub.settings import Settings
-from hub.signed_links import LinkSigner
+from hub.signed_links import LinkSigner, links_to
 
 if TYPE_CHECKING:
     from hub.runtime import Runtime
@@ -94,12 +94,8 @@ def statement_pdf_path(payout_id: UUID) -> str:
 
 
 def statement_link(links: LinkSigner, clock: Clock) -> Callable[[UUID], str]:
-    """Signed absolute links to statement PDFs, each good for the signer's default week."""
-
-    def link(payout_id: UUID) -> str:
-        return links.url(statement_pdf_path(payout_id), now=clock.now())
-
-    return link
+    """Signed absolute links to statement PDFs."""
+    return links_to(links, clock, statement_pdf_path)
 
 
 def router(settings: Settings) -> APIRouter:

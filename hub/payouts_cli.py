@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+
+from hub.cli_support import err_console, migrated_settings
 
 if TYPE_CHECKING:
     from domain.billing.payouts import PayoutRun
@@ -22,7 +24,6 @@ if TYPE_CHECKING:
 
 payouts_app = typer.Typer(help="Reader payouts.", no_args_is_help=True)
 console = Console()
-err_console = Console(stderr=True)
 
 
 @payouts_app.command("run")
@@ -42,7 +43,7 @@ def run(
         end = date.fromisoformat(period_end) if period_end else None
     except ValueError:
         raise typer.BadParameter("use YYYY-MM-DD", param_hint="--period-end") from None
-    settings = _migrated_settings()
+    settings = migrated_settings()
     result, sent = asyncio.run(_run(settings, end, dry_run))
     _print(result)
     for reader_id, reason in result.failures.items():
@@ -138,23 +139,3 @@ def _money(minor: int, currency: str) -> str:
     from hub.report_csv import major
 
     return f"{major(minor, currency)} {currency}"
-
-
-def _fail(reason: str) -> NoReturn:
-    """One line on stderr and exit code 1, as `samia` reports every expected failure."""
-    err_console.print(f"error: {reason}", highlight=False, soft_wrap=True, markup=False)
-    raise typer.Exit(1)
-
-
-def _migrated_settings() -> Settings:
-    """The settings, on a database at the newest schema, or the reason they are not."""
-    from hub.settings import ConfigurationError, load_settings
-    from storage.migrate import current_revision, head_revision
-
-    try:
-        settings = load_settings()
-    except ConfigurationError as exc:
-        _fail(str(exc))
-    if current_revision(settings.database_url) != head_revision():
-        _fail("the database is not at the newest schema: run `samia init` first")
-    return settings

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
+from uuid import UUID
 
+from domain.clock import Clock
 from hub.secrets import secret_key_material
 from hub.settings import Settings
 
@@ -57,6 +60,17 @@ class LinkSigner:
     def _tag(self, path: str, exp: int) -> str:
         # A newline cannot occur in a URL path, so (path, exp) pairs never collide.
         return hmac.new(self._key, f"{path}\n{exp}".encode(), hashlib.sha256).hexdigest()
+
+
+def links_to(
+    links: LinkSigner, clock: Clock, path_of: Callable[[UUID], str]
+) -> Callable[[UUID], str]:
+    """Signed absolute links to one kind of document, each good for the default week."""
+
+    def link(document_id: UUID) -> str:
+        return links.url(path_of(document_id), now=clock.now())
+
+    return link
 
 
 def link_signer(settings: Settings) -> LinkSigner:
