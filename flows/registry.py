@@ -11,6 +11,7 @@ FLOW_NAMES = (
     "sync-calendars",
     "sync-fx-rates",
     "run-payouts",
+    "repeat-expenses",
 )
 
 
@@ -40,4 +41,8 @@ def flow_by_name(name: str) -> Any:
         from flows.payouts import run_payouts_flow
 
         return run_payouts_flow
+    if name == "repeat-expenses":
+        from flows.expenses import repeat_expenses_flow
+
+        return repeat_expenses_flow
     raise KeyError(f"no flow named {name!r}; choose one of {', '.join(FLOW_NAMES)}")

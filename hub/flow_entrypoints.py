@@ -8,6 +8,7 @@ settings. The flow objects are the flows' own: names and parameters are unchange
 from __future__ import annotations
 
 from flows.calendars import sync_calendars
+from flows.expenses import repeat_expenses_flow
 from flows.fx import sync_fx_rates_flow
 from flows.holds import expire_holds
 from flows.outbox import process_outbox
@@ -20,6 +21,7 @@ register_environment_deps()
 __all__ = [
     "expire_holds",
     "process_outbox",
+    "repeat_expenses_flow",
     "run_payouts_flow",
     "send_reminders",
     "sync_calendars",

@@ -15,7 +15,7 @@ from domain import errors
 from domain.billing import reader_money
 from domain.billing.invoices import Invoice
 from domain.billing.money import InvalidAmount
-from domain.enums import InvoiceKind, InvoiceStatus, PaymentMethod, Role
+from domain.enums import ExpenseRecurrence, InvoiceKind, InvoiceStatus, PaymentMethod, Role
 
 # "paid #1A2B3C4D cash 40", "دفع 1A2B3C4D نقدا"
 PAID = re.compile(
@@ -35,6 +35,15 @@ READER_PATTERNS = {
     "intent:invoice": INVOICE,
     "intent:remind": REMIND,
     "intent:expense": EXPENSE,
+}
+# The last word of an expense that makes it repeat ("expense 30 GBP software monthly").
+REPEATS = {
+    "monthly": ExpenseRecurrence.MONTHLY,
+    "شهري": ExpenseRecurrence.MONTHLY,
+    "شهريا": ExpenseRecurrence.MONTHLY,
+    "weekly": ExpenseRecurrence.WEEKLY,
+    "أسبوعي": ExpenseRecurrence.WEEKLY,
+    "اسبوعي": ExpenseRecurrence.WEEKLY,
 }
 CLIENT_WORDS = frozenset({"my invoices", "invoices", "فواتيري", "الفواتير"})
 METHODS = {
@@ -146,19 +155,27 @@ async def remind(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 async def expense(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """'expense 12.50 GBP cards': a cost for the reader's profit and loss."""
     match = EXPENSE.match(" ".join((event.text or "").split()))
+    words = match["rest"].split() if match else []
+    repeats = REPEATS.get(words[-1].lower()) if len(words) > 1 else None
     try:
         added = await reader_money.add_expense(
             uow=turn.deps.uows(),
             clock=turn.deps.clock,
             reader_id=turn.actor.person_id,
-            text=match["rest"] if match else "",
+            text=" ".join(words[:-1] if repeats else words),
+            recurrence=repeats,
         )
     except InvalidAmount as error:
         return _end(turn, turn.t(Msg.EXPENSE_HELP) + "\n" + str(error))
     except errors.DomainError as error:
         return Step.end(_refusal(turn, error))
     amount = _money(turn, added.amount.amount_minor, added.amount.currency)
-    return _end(turn, turn.t(Msg.EXPENSE_ADDED, amount=amount, category=added.category))
+    said = turn.t(Msg.EXPENSE_ADDED, amount=amount, category=added.category)
+    if added.recurrence is ExpenseRecurrence.MONTHLY:
+        said += " " + turn.t(Msg.EXPENSE_REPEATS_MONTHLY)
+    elif added.recurrence is ExpenseRecurrence.WEEKLY:
+        said += " " + turn.t(Msg.EXPENSE_REPEATS_WEEKLY)
+    return _end(turn, said)
 
 
 async def my_invoices(turn: Turn[ChatDeps], event: InboundEvent) -> Step:

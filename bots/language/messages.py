@@ -136,6 +136,8 @@ class Msg(StrEnum):
     REMINDED = "Reminder sent for {number}."
     EXPENSE_HELP = "Record an expense like: expense 12.50 GBP cards"
     EXPENSE_ADDED = "Expense recorded: {amount}, {category}."
+    EXPENSE_REPEATS_MONTHLY = "It repeats every month on the same day."
+    EXPENSE_REPEATS_WEEKLY = "It repeats every week on the same day."
     MY_INVOICES = "Your invoices:"
     NO_MY_INVOICES = "You have no invoices yet."
     INVOICE_READY = "Here is your invoice {number} from {reader} for {amount}."

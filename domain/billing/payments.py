@@ -9,7 +9,7 @@ from uuid import UUID
 from domain.billing.fx import Conversion
 from domain.billing.ledger import BASIS_POINTS, PaymentSplit
 from domain.billing.money import Money
-from domain.enums import PaymentMethod, PaymentStatus
+from domain.enums import ExpenseRecurrence, PaymentMethod, PaymentStatus
 from domain.models import Reader, Service
 
 BUILTIN_PROVIDER = "builtin"
@@ -96,3 +96,5 @@ class Expense:
     amount: Money
     incurred_on: date
     description: str | None = None
+    recurrence: ExpenseRecurrence | None = None  # set on the first of a repeating cost
+    recurring_from_id: UUID | None = None  # a repeat: the first one it copies

@@ -14,7 +14,13 @@ from domain.billing.payments import BUILTIN_PROVIDER, Expense, Payment
 from domain.billing.settlement import ReceivedPayment, Settlement, settle_payment
 from domain.booking.windows import TimeWindow
 from domain.clock import Clock
-from domain.enums import BookingStatus, InvoiceStatus, PaymentMethod, PaymentStatus
+from domain.enums import (
+    BookingStatus,
+    ExpenseRecurrence,
+    InvoiceStatus,
+    PaymentMethod,
+    PaymentStatus,
+)
 from domain.errors import InvalidRequest, NotFound
 from domain.models import Booking, Client
 from domain.ports.storage import UnitOfWork, UnitOfWorkFactory
@@ -149,7 +155,14 @@ async def reader_invoices(
     return lines
 
 
-async def add_expense(*, uow: UnitOfWork, clock: Clock, reader_id: UUID, text: str) -> Expense:
+async def add_expense(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    reader_id: UUID,
+    text: str,
+    recurrence: ExpenseRecurrence | None = None,
+) -> Expense:
     """'12.50 GBP cards', '12.50 cards' (the reader's currency) or '12.50 GBP cards deck'."""
     parts = text.split()
     if not parts:
@@ -172,6 +185,7 @@ async def add_expense(*, uow: UnitOfWork, clock: Clock, reader_id: UUID, text: s
             amount=money,
             incurred_on=clock.now().astimezone(ZoneInfo(reader.timezone)).date(),
             description=" ".join(rest[1:]) or None,
+            recurrence=recurrence,
         )
         await uow.expenses.add(expense)
         await uow.commit()

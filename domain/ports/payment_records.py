@@ -85,6 +85,25 @@ class ExpenseRepository(Protocol):
         """
         ...
 
+    async def add_repeat(self, expense: Expense) -> bool:
+        """Store one repeat of a recurring expense unless that day's repeat exists.
+
+        Args:
+            expense: The repeat (its `recurring_from_id` and `incurred_on` identify it).
+
+        Returns:
+            Whether it was new (a rerun writes nothing twice).
+        """
+        ...
+
+    async def recurring(self) -> list[tuple[Expense, date]]:
+        """Every recurring expense, with the day of its latest occurrence.
+
+        Returns:
+            (the first expense, the latest day it was incurred: its own or a repeat's).
+        """
+        ...
+
     async def for_reader(self, reader_id: UUID, start: date, end: date) -> list[Expense]:
         """A reader's expenses incurred in [start, end), oldest first.
 

@@ -270,7 +270,12 @@ class Expense(Base):
     """A reader's business cost, for profit figures."""
 
     __tablename__ = "expenses"
-    __table_args__ = (*money_checks("expenses", "amount_minor"), currency_check("expenses"))
+    __table_args__ = (
+        *money_checks("expenses", "amount_minor"),
+        currency_check("expenses"),
+        # One repeat of a recurring expense per day: a rerun of the flow adds nothing.
+        sa.UniqueConstraint("recurring_from_id", "incurred_on"),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     reader_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("readers.id"), index=True)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+import sqlalchemy.orm
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.billing.money import Money
@@ -24,19 +27,47 @@ class SqlExpenseRepository:
 
     async def add(self, expense: Expense) -> None:
         """One row."""
-        self._session.add(
-            ExpenseRow(
-                id=expense.id,
-                reader_id=expense.reader_id,
-                category=expense.category,
-                description=expense.description,
-                amount_minor=expense.amount.amount_minor,
-                currency=expense.amount.currency,
-                incurred_on=expense.incurred_on,
-                created_at=self._clock.now(),
-            )
-        )
+        self._session.add(ExpenseRow(**self._columns(expense)))
         await self._session.flush()
+
+    async def add_repeat(self, expense: Expense) -> bool:
+        """INSERT ... ON CONFLICT DO NOTHING on (recurring_from_id, incurred_on)."""
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(ExpenseRow)
+            .values(**self._columns(expense))
+            .on_conflict_do_nothing(index_elements=["recurring_from_id", "incurred_on"])
+            .returning(ExpenseRow.id)
+        )
+        return (await self._session.execute(statement)).first() is not None
+
+    def _columns(self, expense: Expense) -> dict[str, Any]:
+        return {
+            "id": expense.id,
+            "reader_id": expense.reader_id,
+            "category": expense.category,
+            "description": expense.description,
+            "amount_minor": expense.amount.amount_minor,
+            "currency": expense.amount.currency,
+            "incurred_on": expense.incurred_on,
+            "recurrence": expense.recurrence,
+            "recurring_from_id": expense.recurring_from_id,
+            "created_at": self._clock.now(),
+        }
+
+    async def recurring(self) -> list[tuple[Expense, date]]:
+        """One query: each first expense and the latest day among it and its repeats."""
+        repeat = sa.orm.aliased(ExpenseRow)
+        latest = sa.func.coalesce(sa.func.max(repeat.incurred_on), ExpenseRow.incurred_on)
+        rows = await self._session.execute(
+            sa.select(ExpenseRow, latest)
+            .outerjoin(repeat, repeat.recurring_from_id == ExpenseRow.id)
+            .where(ExpenseRow.recurrence.is_not(None))
+            .group_by(ExpenseRow.id)
+            .order_by(ExpenseRow.incurred_on, ExpenseRow.id)
+        )
+        return [(_expense(row), day) for row, day in rows]
 
     async def for_reader(self, reader_id: UUID, start: date, end: date) -> list[Expense]:
         """Oldest first."""
@@ -49,14 +80,17 @@ class SqlExpenseRepository:
             )
             .order_by(ExpenseRow.incurred_on, ExpenseRow.id)
         )
-        return [
-            Expense(
-                row.id,
-                row.reader_id,
-                row.category,
-                Money(row.amount_minor, row.currency),
-                row.incurred_on,
-                row.description,
-            )
-            for row in rows
-        ]
+        return [_expense(row) for row in rows]
+
+
+def _expense(row: ExpenseRow) -> Expense:
+    return Expense(
+        row.id,
+        row.reader_id,
+        row.category,
+        Money(row.amount_minor, row.currency),
+        row.incurred_on,
+        row.description,
+        row.recurrence,
+        row.recurring_from_id,
+    )

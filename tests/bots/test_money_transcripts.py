@@ -111,6 +111,17 @@ async def test_reader_logs_an_expense_in_any_currency(world: ChatWorld) -> None:
     assert "Record an expense like: expense 12.50 GBP cards" in chat.text()
 
 
+async def test_reader_logs_a_monthly_expense_that_repeats(world: ChatWorld) -> None:
+    chat = await linked_reader(world)
+
+    await chat.say("expense 30 GBP software monthly")
+    assert chat.text().startswith("Expense recorded: £30.00, software.")
+    assert "It repeats every month on the same day." in chat.text()
+    await chat.say("مصروف 5 GBP شموع أسبوعي")
+    assert "candles" not in chat.text()
+    assert "It repeats every week on the same day." in chat.text()
+
+
 async def test_arabic_reader_commands_work_the_same(world: ChatWorld) -> None:
     booking = await booked(world)
     chat = await linked_reader(world)
