@@ -10,26 +10,35 @@ from __future__ import annotations
 
 import threading
 
-from connectors.documents import PdfInvoiceRenderer
+from connectors.documents import PdfInvoiceRenderer, PdfStatementRenderer
 from domain.ports.documents import InvoiceDocument
+from domain.ports.statements import StatementDocument
 
 __all__ = ("SharedRenderer", "document_renderer")
 
 
 class SharedRenderer:
-    """Implements `DocumentRenderer` over one lazily built `PdfInvoiceRenderer`."""
+    """Implements `DocumentRenderer` and `StatementRenderer`, each built on first use."""
 
     def __init__(self) -> None:
         """Nothing is built until the first document."""
         self._lock = threading.Lock()
-        self._inner: PdfInvoiceRenderer | None = None
+        self._invoices: PdfInvoiceRenderer | None = None
+        self._statements: PdfStatementRenderer | None = None
 
     def render_invoice(self, document: InvoiceDocument) -> bytes:
         """The invoice's PDF (the first call also builds the renderer)."""
         with self._lock:
-            if self._inner is None:
-                self._inner = PdfInvoiceRenderer()
-            return self._inner.render_invoice(document)
+            if self._invoices is None:
+                self._invoices = PdfInvoiceRenderer()
+            return self._invoices.render_invoice(document)
+
+    def render_statement(self, document: StatementDocument) -> bytes:
+        """A payout statement's PDF (the first call also builds its renderer)."""
+        with self._lock:
+            if self._statements is None:
+                self._statements = PdfStatementRenderer()
+            return self._statements.render_statement(document)
 
 
 _shared = SharedRenderer()

@@ -7,7 +7,6 @@ the invoices' signer), and is rendered on request: a payout is never edited.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
@@ -17,15 +16,14 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from connectors.documents import PdfStatementRenderer
 from domain.billing.ledger_views import find_reader
 from domain.billing.payouts import reader_payouts, render_statement
 from domain.billing.statements import Payout
 from domain.clock import Clock
 from domain.enums import PayoutStatus
 from domain.errors import NotFound
-from domain.ports.statements import StatementDocument
 from hub.api import admin_guard
+from hub.documents import document_renderer
 from hub.link_guard import require_admin_or_link
 from hub.settings import Settings
 from hub.signed_links import LinkSigner, links_to
@@ -39,34 +37,6 @@ _PDF_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
-
-
-class SharedStatementRenderer:
-    """Implements `StatementRenderer` over one lazily built `PdfStatementRenderer`.
-
-    Built on the first statement (cutting the fonts takes most of a second), and drawing
-    one document at a time: the renderer shares fonts and measured widths.
-    """
-
-    def __init__(self) -> None:
-        """Nothing is built until the first statement."""
-        self._lock = threading.Lock()
-        self._inner: PdfStatementRenderer | None = None
-
-    def render_statement(self, document: StatementDocument) -> bytes:
-        """The statement's PDF."""
-        with self._lock:
-            if self._inner is None:
-                self._inner = PdfStatementRenderer()
-            return self._inner.render_statement(document)
-
-
-_shared = SharedStatementRenderer()
-
-
-def statement_renderer() -> SharedStatementRenderer:
-    """The renderer every part of this process uses."""
-    return _shared
 
 
 class PayoutOut(BaseModel):
@@ -148,7 +118,7 @@ def router(settings: Settings) -> APIRouter:
         try:
             pdf = await render_statement(
                 uow=runtime.database.uows(read_only=True),
-                renderer=statement_renderer(),
+                renderer=document_renderer(),
                 payout_id=wanted,
             )
         except NotFound:
