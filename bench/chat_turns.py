@@ -24,19 +24,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._chat_load import Turns, http_conversations
-from bench._seed import seed_bookings, seed_clients, seed_readers, utc_now
+from bench._seed import scratch_database, seed_bookings, seed_clients, seed_readers, utc_now
 from bots.engine import InboundEvent
 from domain.booking.queries import free_slots
 from domain.enums import Channel
 from hub.runtime import build_runtime
 from hub.settings import load_settings
-from storage.migrate import upgrade
-from storage.scratch import scratch_postgres_database
 
 
 def pct(values: list[float], q: float) -> float:
@@ -238,14 +235,8 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     with contextlib.ExitStack() as scope:
-        # The seeded SQLite file is ~640 MB at full scale: never left behind in /tmp.
-        folder = Path(scope.enter_context(tempfile.TemporaryDirectory(prefix="samia-bench-")))
-        if args.postgres:
-            url = scope.enter_context(scratch_postgres_database(args.postgres, prefix="samia_b"))
-        else:
-            url = f"sqlite:///{folder / 'bench.db'}"
-        print(f"database: {make_url(url).get_backend_name()}")
-        upgrade(url)
+        folder = Path(scope.enter_context(tempfile.TemporaryDirectory(prefix="samia-var-")))
+        url = scratch_database(scope, args.postgres)
         seed_and_search(url, args)
         turns, rate = asyncio.run(engine_conversations(url, args.engine_conversations))
         print(

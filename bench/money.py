@@ -20,7 +20,6 @@ import contextlib
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -32,8 +31,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
+from bench._seed import reader_row, scratch_database
 from domain.billing.ledger import (
     Posting,
     payment_posting,
@@ -46,36 +45,12 @@ from domain.billing.payouts import pay_reader, run_payouts
 from domain.billing.reports import month, period_between, profit_and_loss
 from domain.clock import FixedClock
 from domain.enums import PaymentMethod, PaymentStatus
-from storage.migrate import upgrade
 from storage.models import Expense, FxRate, LedgerEntry, Payment, Reader
-from storage.scratch import scratch_postgres_database
 from storage.uow import Database
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # a Monday
 CHUNK = 10_000
 EUR_GBP = Decimal("0.87")
-
-
-def reader_row(reader_id: uuid.UUID, slug: str) -> dict[str, Any]:
-    return dict(
-        id=reader_id,
-        slug=slug,
-        name=slug.title(),
-        timezone="Europe/London",
-        currency="GBP",
-        languages=["en"],
-        revenue_share_bps=7000,
-        buffer_before_minutes=0,
-        buffer_after_minutes=0,
-        minimum_notice_minutes=60,
-        maximum_advance_days=365,
-        free_cancel_hours=24,
-        late_cancel_policy="fee",
-        late_cancel_fee_bps=5000,
-        schedule_version=0,
-        is_active=True,
-        created_at=NOW,
-    )
 
 
 def legs_of(posting: Posting, at: datetime) -> Iterator[dict[str, Any]]:
@@ -157,7 +132,7 @@ def seed(url: str, payments: int, readers: int, per_reader: int) -> uuid.UUID:
     engine = create_engine(url)
     big = uuid.uuid4()
     with engine.begin() as conn:
-        insert(conn, Reader, [reader_row(big, "samia")])
+        insert(conn, Reader, [reader_row(big, "samia", NOW)])
         rows, legs = [], []
         for i in range(payments):
             at = NOW - timedelta(days=365) + timedelta(seconds=i * 365 * 86400 // payments)
@@ -198,7 +173,7 @@ def seed(url: str, payments: int, readers: int, per_reader: int) -> uuid.UUID:
             ],
         )
         others = [uuid.uuid4() for _ in range(readers)]
-        insert(conn, Reader, [reader_row(r, f"reader-{i:04d}") for i, r in enumerate(others)])
+        insert(conn, Reader, [reader_row(r, f"reader-{i:04d}", NOW) for i, r in enumerate(others)])
         rows, legs = [], []
         for reader_id in others:
             for j in range(per_reader):
@@ -311,13 +286,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     with contextlib.ExitStack() as scope:
-        folder = Path(scope.enter_context(tempfile.TemporaryDirectory(prefix="samia-bench-")))
-        if args.postgres:
-            url = scope.enter_context(scratch_postgres_database(args.postgres, prefix="samia_b"))
-        else:
-            url = f"sqlite:///{folder / 'bench.db'}"
-        print(f"database: {make_url(url).get_backend_name()}")
-        upgrade(url)
+        url = scratch_database(scope, args.postgres)
         big = seed(url, args.payments, args.readers, args.per_reader)
 
         async def measure() -> None:

@@ -25,6 +25,7 @@ from hub.channels import ChannelHub, ChannelOptions
 from hub.dispatcher import DispatcherOptions, FlowDispatcher, start_dispatcher
 from hub.flow_worker import FlowWorkerProcess, WorkerState
 from hub.gc_tuning import keep_full_collections_rare
+from hub.link_guard import API_PREFIX
 from hub.runtime import Runtime, build_runtime
 from hub.settings import FlowsMode, Settings
 
@@ -96,10 +97,10 @@ def create_app(
     app.include_router(payment_routes.router())  # the built-in pay page
     app.include_router(payment_routes.stripe_router(settings))
 
-    app.include_router(api.router(settings), prefix="/api/v1")
-    app.include_router(invoice_routes.router(settings), prefix=invoice_routes.API_PREFIX)
-    app.include_router(ledger_routes.router(settings), prefix=ledger_routes.API_PREFIX)
-    app.include_router(payout_routes.router(settings), prefix=payout_routes.API_PREFIX)
+    app.include_router(api.router(settings), prefix=API_PREFIX)
+    app.include_router(invoice_routes.router(settings), prefix=API_PREFIX)
+    app.include_router(ledger_routes.router(settings), prefix=API_PREFIX)
+    app.include_router(payout_routes.router(settings), prefix=API_PREFIX)
     app.include_router(api.outbox_router(settings))
     return app
 

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hub import __version__
+from hub.flows_cli import flows_app
 from hub.fx_cli import fx_app
 from hub.invoices_cli import invoices_app
 from hub.payouts_cli import payouts_app
@@ -27,6 +28,7 @@ err_console = Console(stderr=True)
 app.add_typer(fx_app, name="fx")
 app.add_typer(invoices_app, name="invoices")
 app.add_typer(payouts_app, name="payouts")
+app.add_typer(flows_app, name="flows")
 
 
 class CommandFailed(Exception):
@@ -301,65 +303,6 @@ def outbox(
     settings = _settings()
     _require_schema(settings)
     outbox_cli.show(settings, to=to, limit=limit, full=full)
-
-
-flows_app = typer.Typer(help="Run the Prefect flows behind bookings.", no_args_is_help=True)
-app.add_typer(flows_app, name="flows")
-
-
-@flows_app.command("run")
-def flows_run(
-    name: Annotated[
-        str,
-        typer.Argument(help="process-outbox, send-reminders, expire-holds or sync-calendars."),
-    ],
-) -> None:
-    """Run one flow now, in this process (on PREFECT_API_URL, else a temporary local API)."""
-    import asyncio
-
-    from flows.registry import FLOW_NAMES
-
-    if name not in FLOW_NAMES:
-        raise typer.BadParameter(f"choose one of {', '.join(FLOW_NAMES)}", param_hint="NAME")
-    settings = _settings()
-    _require_schema(settings)
-    from flows.local_api import configure_local_api
-
-    configure_local_api(settings.var_dir)
-    try:
-        result = asyncio.run(_run_flow(name))
-    except Exception as exc:
-        raise CommandFailed(f"{name} failed: {type(exc).__name__}: {exc}") from None
-    console.print(f"{name}: {result}")
-
-
-@flows_app.command("work")
-def flows_work(
-    stop_when_stdin_closes: Annotated[bool, typer.Option(hidden=True)] = False,
-) -> None:
-    """Run the flows continuously: booking effects as they come, the rest on timers."""
-    import asyncio
-
-    settings = _settings()
-    from flows.local_api import configure_local_api, spawn_local_api
-
-    configure_local_api(settings.var_dir)
-    spawn_local_api()  # first, so Prefect's API starts while the worker imports the flows
-    _require_schema(settings)
-    from hub.flow_worker import run_flow_worker
-
-    asyncio.run(run_flow_worker(settings, stop_when_stdin_closes=stop_when_stdin_closes))
-
-
-async def _run_flow(name: str) -> object:
-    from flows.registry import flow_by_name
-    from hub.flow_deps import register_environment_deps, reset_built_deps
-
-    register_environment_deps()
-    try:
-        return await flow_by_name(name)()
-    finally:
-        await reset_built_deps()
 
 
 def _require_schema(settings: Settings) -> None:

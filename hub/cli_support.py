@@ -18,15 +18,26 @@ def fail(reason: str) -> NoReturn:
     raise typer.Exit(1)
 
 
-def migrated_settings() -> Settings:
-    """The settings, on a database at the newest schema, or the reason they are not."""
+def loaded_settings() -> Settings:
+    """The settings, or the one-line reason they cannot be read."""
     from hub.settings import ConfigurationError, load_settings
-    from storage.migrate import current_revision, head_revision
 
     try:
-        settings = load_settings()
+        return load_settings()
     except ConfigurationError as exc:
         fail(str(exc))
+
+
+def require_schema(settings: Settings) -> None:
+    """Refuse a database that is not migrated, with the command that fixes it."""
+    from storage.migrate import current_revision, head_revision
+
     if current_revision(settings.database_url) != head_revision():
         fail("the database is not at the newest schema: run `samia init` first")
+
+
+def migrated_settings() -> Settings:
+    """The settings, on a database at the newest schema, or the reason they are not."""
+    settings = loaded_settings()
+    require_schema(settings)
     return settings

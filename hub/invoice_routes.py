@@ -23,20 +23,12 @@ from domain.enums import InvoiceKind, InvoiceStatus
 from domain.errors import NotFound
 from hub.api import admin_guard
 from hub.documents import document_renderer
-from hub.link_guard import require_admin_or_link
+from hub.link_guard import API_PREFIX, document_id, pdf_response, require_admin_or_link
 from hub.settings import Settings
 from hub.signed_links import LinkSigner, links_to
 
 if TYPE_CHECKING:
     from hub.runtime import Runtime
-
-API_PREFIX = "/api/v1"
-_PDF_HEADERS = {
-    # A signed link is a key to one document: no shared cache keeps it, no page leaks it.
-    "Cache-Control": "private, no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-}
 
 
 class InvoiceOut(BaseModel):
@@ -106,9 +98,7 @@ def router(settings: Settings) -> APIRouter:
     ) -> Response:
         """The PDF, for the admin's bearer token or a link signed for this invoice."""
         runtime: Runtime = request.app.state.runtime
-        wanted = _uuid(invoice_id)
-        if wanted is None:
-            raise HTTPException(404, "no such invoice")
+        wanted = document_id(invoice_id, "invoice")
         require_admin_or_link(
             runtime,
             require_admin,
@@ -126,9 +116,7 @@ def router(settings: Settings) -> APIRouter:
             )
         except NotFound:
             raise HTTPException(404, "no such invoice") from None
-        disposition = f'inline; filename="{rendered.filename}"'
-        headers = {**_PDF_HEADERS, "Content-Disposition": disposition}
-        return Response(rendered.pdf, media_type="application/pdf", headers=headers)
+        return pdf_response(rendered.pdf, rendered.filename)
 
     # HEAD too (out of the schema, one operation per path there): a platform fetching a
     # document by URL may ask for its type and size first.
@@ -140,13 +128,6 @@ def router(settings: Settings) -> APIRouter:
         include_in_schema=False,
     )
     return routes
-
-
-def _uuid(value: str) -> UUID | None:
-    try:
-        return UUID(value)
-    except ValueError:
-        return None
 
 
 def _out(summary: InvoiceSummary, public_url: str) -> InvoiceOut:

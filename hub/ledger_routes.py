@@ -34,7 +34,7 @@ from domain.enums import LedgerAccount, LedgerDirection, PostingKind, ReportKind
 from domain.errors import InvalidRequest, NotFound
 from domain.models import Reader
 from hub.api import admin_guard
-from hub.link_guard import require_admin_or_link
+from hub.link_guard import API_PREFIX, require_admin_or_link
 from hub.report_csv import CSV_TYPE, outstanding_csv, pnl_csv, tax_csv
 from hub.settings import Settings
 from hub.signed_links import LINK_LIFETIME, LinkSigner
@@ -42,7 +42,6 @@ from hub.signed_links import LINK_LIFETIME, LinkSigner
 if TYPE_CHECKING:
     from hub.runtime import Runtime
 
-API_PREFIX = "/api/v1"
 T = TypeVar("T")
 _PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
 
@@ -279,4 +278,4 @@ def _str(value: UUID | None) -> str | None:
     return str(value) if value is not None else None
 
 
-__all__ = ("API_PREFIX", "report_csv_path", "report_link", "router")
+__all__ = ("report_csv_path", "report_link", "router")

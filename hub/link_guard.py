@@ -7,11 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from fastapi import HTTPException
+from fastapi.responses import Response
 
 if TYPE_CHECKING:
     from hub.runtime import Runtime
+
+API_PREFIX = "/api/v1"
+# A document opened by a link: never cached by a shared proxy, never leaking its URL.
+PRIVATE_DOCUMENT = {
+    "Cache-Control": "private, no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 def is_admin(require_admin: Callable[..., None], authorization: str | None) -> bool:
@@ -50,3 +60,17 @@ def require_admin_or_link(
         raise HTTPException(410, f"this link has expired: ask for the {what} again in the chat")
     if not runtime.links.verify(signed, exp, sig, now=now):
         raise HTTPException(403, f"this link is not valid for this {what}")
+
+
+def document_id(value: str, what: str) -> UUID:
+    """The id in a document's path; anything else is a 404, like an unknown id."""
+    try:
+        return UUID(value)
+    except ValueError:
+        raise HTTPException(404, f"no such {what}") from None
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    """A PDF shown in the browser, named for saving, with the private document headers."""
+    headers = {**PRIVATE_DOCUMENT, "Content-Disposition": f'inline; filename="{filename}"'}
+    return Response(pdf, media_type="application/pdf", headers=headers)

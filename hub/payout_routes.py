@@ -24,19 +24,12 @@ from domain.enums import PayoutStatus
 from domain.errors import NotFound
 from hub.api import admin_guard
 from hub.documents import document_renderer
-from hub.link_guard import require_admin_or_link
+from hub.link_guard import API_PREFIX, document_id, pdf_response, require_admin_or_link
 from hub.settings import Settings
 from hub.signed_links import LinkSigner, links_to
 
 if TYPE_CHECKING:
     from hub.runtime import Runtime
-
-API_PREFIX = "/api/v1"
-_PDF_HEADERS = {
-    "Cache-Control": "private, no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-}
 
 
 class PayoutOut(BaseModel):
@@ -103,9 +96,7 @@ def router(settings: Settings) -> APIRouter:
     ) -> Response:
         """The statement, for the admin's bearer token or a link signed for this payout."""
         runtime: Runtime = request.app.state.runtime
-        wanted = _uuid(payout_id)
-        if wanted is None:
-            raise HTTPException(404, "no such payout")
+        wanted = document_id(payout_id, "payout")
         require_admin_or_link(
             runtime,
             require_admin,
@@ -123,9 +114,7 @@ def router(settings: Settings) -> APIRouter:
             )
         except NotFound:
             raise HTTPException(404, "no such payout") from None
-        name = f"statement-{wanted.hex[:8]}.pdf"
-        headers = {**_PDF_HEADERS, "Content-Disposition": f'inline; filename="{name}"'}
-        return Response(pdf, media_type="application/pdf", headers=headers)
+        return pdf_response(pdf, f"statement-{wanted.hex[:8]}.pdf")
 
     return routes
 
@@ -148,10 +137,3 @@ def _out(payout: Payout, slug: str, public_url: str) -> PayoutOut:
         paid_at=payout.paid_at,
         statement_url=f"{public_url}{statement_pdf_path(payout.id)}",
     )
-
-
-def _uuid(value: str) -> UUID | None:
-    try:
-        return UUID(value)
-    except ValueError:
-        return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import struct
+from datetime import datetime
 
 from connectors.documents._canvas import RGB, Canvas, Measures
 from connectors.documents._fonts import FontCache
@@ -68,25 +69,34 @@ def brand(primary_color: str | None, accent_color: str | None, logo_png: bytes |
     )
 
 
-class PdfInvoiceRenderer:
-    """Renders `InvoiceDocument`s; keep one per process, as it holds the cut fonts and widths."""
+class PdfRenderer:
+    """What every document renderer holds: the cut fonts and measured widths (one per process)."""
 
     def __init__(self) -> None:
         self._fonts = FontCache()
         self._measures = Measures()
 
-    def render_invoice(self, document: InvoiceDocument) -> bytes:
-        """The invoice or credit note as an A4 PDF in the client's language."""
-        language = language_of(document.language)
+    def _canvas(self, language_code: str, created: datetime) -> tuple[Canvas, str]:
+        """A page canvas in the document's language (right to left for Arabic)."""
+        language = language_of(language_code)
         canvas = Canvas(
             self._fonts,
             self._measures,
             rtl=language in RTL_LANGUAGES,
             language=language,
-            created=document.invoice.issued_at,
+            created=created,
         )
-        return Sheet(document, brand_of(document), canvas, language).draw()
+        return canvas, language
 
     def close(self) -> None:
         """Remove the cut fonts from disk."""
         self._fonts.close()
+
+
+class PdfInvoiceRenderer(PdfRenderer):
+    """Renders `InvoiceDocument`s; keep one per process, as it holds the cut fonts and widths."""
+
+    def render_invoice(self, document: InvoiceDocument) -> bytes:
+        """The invoice or credit note as an A4 PDF in the client's language."""
+        canvas, language = self._canvas(document.language, document.invoice.issued_at)
+        return Sheet(document, brand_of(document), canvas, language).draw()

@@ -14,11 +14,10 @@ from datetime import date
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from connectors.documents._canvas import Canvas, Measures
-from connectors.documents._fonts import FontCache
-from connectors.documents._labels import RTL_LANGUAGES, issue_date, language_of, money
+from connectors.documents._canvas import Canvas
+from connectors.documents._labels import issue_date, money
 from connectors.documents._layout import HAIRLINE, INK, MARGIN, MUTED, PAD, Brand
-from connectors.documents.invoice_pdf import brand
+from connectors.documents.invoice_pdf import PdfRenderer, brand
 from domain.ports.statements import StatementDocument
 
 
@@ -91,29 +90,14 @@ def _day(day: date, language: str) -> str:
     return format_date(day, "long", locale=language)
 
 
-class PdfStatementRenderer:
+class PdfStatementRenderer(PdfRenderer):
     """Renders `StatementDocument`s; keep one per process (it holds the cut fonts)."""
-
-    def __init__(self) -> None:
-        self._fonts = FontCache()
-        self._measures = Measures()
 
     def render_statement(self, document: StatementDocument) -> bytes:
         """The statement as an A4 PDF in the reader's language."""
-        language = language_of(document.language)
-        canvas = Canvas(
-            self._fonts,
-            self._measures,
-            rtl=language in RTL_LANGUAGES,
-            language=language,
-            created=document.payout.created_at,
-        )
+        canvas, language = self._canvas(document.language, document.payout.created_at)
         look = brand(document.brand_primary_color, document.brand_accent_color, document.logo_png)
         return _Sheet(document, look, canvas, language).draw()
-
-    def close(self) -> None:
-        """Remove the cut fonts from disk."""
-        self._fonts.close()
 
 
 class _Sheet:
