@@ -122,6 +122,15 @@ class Invoice:
         return REVERSE_CHARGE_NOTE if self.rule.reverse_charge else None
 
 
+def isolated(name: str) -> str:
+    """A name set inside a sentence, in its own direction (Unicode first-strong isolate).
+
+    An Arabic service name in an English line would otherwise pull the date after it
+    into its right-to-left run ("05-12-2026" for 2026-12-05); renderers drop the marks.
+    """
+    return f"\u2068{name}\u2069"
+
+
 def invoice_number(prefix: str, year: int, sequence: int) -> str:
     """`SAM-2026-000123`: the reader's prefix, the year, the reader's count that year."""
     letters = "".join(ch for ch in prefix.upper() if ch.isalnum())[:3] or "INV"

@@ -17,7 +17,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.billing.fx import convert_on
-from domain.billing.invoices import Invoice, LineRequest
+from domain.billing.invoices import Invoice, LineRequest, isolated
 from domain.billing.invoicing import (
     InvoiceRequest,
     credit_in,
@@ -289,7 +289,8 @@ async def _description(uow: UnitOfWork, payment: Payment) -> str:
     service = await uow.services.get(booking.service_id) if booking else None
     if booking is None or service is None:
         return "Reading"
-    return f"{service.name} ({booking.starts_at:%Y-%m-%d %H:%M} UTC, ref {booking.reference})"
+    when = f"{booking.starts_at:%Y-%m-%d %H:%M} UTC"
+    return f"{isolated(service.name)} ({when}, ref {booking.reference})"
 
 
 def _tax_share(invoice: Invoice, amount: Money) -> int:

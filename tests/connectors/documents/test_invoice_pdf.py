@@ -298,3 +298,15 @@ class TestFileAndBranding:
         text = text_of(pdf)
         assert "Reading 60 1 £10.00" in text
         assert "Total £720.00" in text
+
+
+def test_an_arabic_name_in_an_english_line_leaves_the_date_in_order() -> None:
+    from connectors.documents._canvas import _pieces
+    from domain.billing.invoices import isolated
+
+    line = f"{isolated('قراءة معمّقة')} (2026-12-05 09:00 UTC, ref 00EFD2D3)"
+
+    pieces = [(piece.text, piece.level) for piece in _pieces(line, rtl=False)]
+
+    assert pieces[0] == ("قراءة معمّقة", 1)
+    assert pieces[-1] == ("(2026-12-05 09:00 UTC, ref 00EFD2D3)", 0)  # one left-to-right run
