@@ -14,15 +14,23 @@ from uuid import UUID
 
 from bots.conversations.common import Conv
 from bots.conversations.verbs import ManageVerb, MoneyVerb
-from bots.engine import Action, Choice, Reply
+from bots.engine import Action, Choice, HubFile, Reply
 from bots.language import format_day, format_money, format_when, translator
 from bots.language.messages import Msg
+from bots.notice_digest import digest_headline
+from domain.billing import receipts
 from domain.booking.queries import BookingView, booking_view
 from domain.errors import NotFound
 from domain.ports.notify import Notice, NoticeKind
 from domain.ports.storage import UnitOfWorkFactory
 
 INVOICE_NOTICES = frozenset({NoticeKind.INVOICE_ISSUED, NoticeKind.INVOICE_REMINDER})
+# Why a receipt was not saved (domain.billing.receipts), as the reader reads it.
+RECEIPT_REASONS = {
+    receipts.TOO_LARGE: Msg.RECEIPT_TOO_LARGE,
+    receipts.WRONG_TYPE: Msg.RECEIPT_WRONG_TYPE,
+    receipts.UNAVAILABLE: Msg.RECEIPT_UNAVAILABLE,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +76,13 @@ async def render_notice(*, uows: UnitOfWorkFactory, notice: Notice, audience: Au
         )
     # A notice that carries a document (an invoice's PDF) sends it as one on every channel.
     document_url = params.get("document_url") or None
-    return Reply("\n".join(lines), choices=choices, document_url=document_url)
+    # A chart (the weekly digest) the hub keeps: uploaded where the platform takes bytes.
+    image = (
+        HubFile(key=params["image_key"], url=params["image_url"], filename="week.png")
+        if params.get("image_key") and params.get("image_url")
+        else None
+    )
+    return Reply("\n".join(lines), choices=choices, document_url=document_url, image_file=image)
 
 
 def _headline(
@@ -103,6 +117,10 @@ def _headline(
         return invoice_headline(t, kind, params, audience.language)
     if kind is NoticeKind.PAYOUT_STATEMENT:
         return payout_headline(t, params, audience.language)
+    if kind is NoticeKind.RECEIPT_NOT_SAVED:
+        return receipt_headline(t, params, audience.language)
+    if kind is NoticeKind.WEEKLY_DIGEST:
+        return digest_headline(t, params, audience.language)
     provider = params.get("provider", "")
     if params.get("url"):
         return t(Msg.RECONNECT_ACCOUNT, provider=provider, url=params["url"])
@@ -149,6 +167,15 @@ def payout_headline(t: Callable[..., str], params: dict[str, str], language: str
         end=format_day(date.fromisoformat(end), language) if end else "",
         sessions=params.get("sessions", "0"),
     )
+
+
+def receipt_headline(t: Callable[..., str], params: dict[str, str], language: str) -> str:
+    """A receipt that could not be kept: which expense, why, and that the expense stays."""
+    amount = format_money(
+        int(params.get("amount_minor", "0") or 0), params.get("currency", "USD"), language
+    )
+    why = RECEIPT_REASONS.get(params.get("reason", ""), Msg.RECEIPT_UNAVAILABLE)
+    return t(Msg.RECEIPT_NOT_SAVED, amount=amount, category=params.get("category", ""), why=t(why))
 
 
 async def _view(uows: UnitOfWorkFactory, booking_id: UUID | None) -> BookingView | None:

@@ -255,6 +255,7 @@ class OutboxKind(StrEnum):
     PAYMENT_REFUND = "payment.refund"  # give money back through the provider, then book it
     PAYMENT_DISPUTED = "payment.disputed"  # tell the reader a client's bank took money back
     INVOICE_SEND = "invoice.send"  # the invoice PDF to its client: chat document and email
+    EXPENSE_RECEIPT = "expense.receipt"  # fetch a receipt from its chat into the file store
 
 
 class EmailKind(StrEnum):
@@ -279,3 +280,14 @@ class ConsentKind(StrEnum):
 
     MARKETING = "marketing"
     DATA_PROCESSING = "data_processing"
+
+
+class FunnelStep(StrEnum):
+    """How far a client got, from their first message to booking again (analytics funnel)."""
+
+    FIRST_MESSAGE = "first_message"
+    SLOTS_OFFERED = "slots_offered"
+    HELD = "held"
+    CONFIRMED = "confirmed"
+    SESSION_HELD = "session_held"
+    REPEAT_BOOKING = "repeat_booking"

@@ -12,7 +12,7 @@ from domain.clock import Clock
 from domain.enums import Channel, Role
 from domain.errors import InvalidRequest, NotFound
 from domain.models import Client, Identity
-from domain.ports.storage import UnitOfWork
+from domain.ports.storage import UnitOfWork, UnitOfWorkFactory
 
 LINK_CODE_TTL = timedelta(hours=24)
 LAST_INBOUND_RESOLUTION = timedelta(minutes=1)
@@ -142,6 +142,18 @@ async def create_link_code(
         )
         await uow.commit()
     return code
+
+
+async def invite_admin(*, uows: UnitOfWorkFactory, clock: Clock, email: str, name: str = "") -> str:
+    """A link code for a platform admin's chat (the admin is added on first invite)."""
+    address = email.strip().lower()
+    local, _, domain_part = address.partition("@")
+    if not local or "." not in domain_part:
+        raise InvalidRequest(f"{email!r} is not an email address")
+    async with uows() as uow:
+        admin_id = await uow.identities.admin_id(address, name.strip() or local)
+        await uow.commit()
+    return await create_link_code(uow=uows(), clock=clock, admin_id=admin_id)
 
 
 async def link_account(

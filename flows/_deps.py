@@ -16,10 +16,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from domain.analytics.digest import ChartImage
 from domain.clock import Clock
+from domain.enums import Channel
 from domain.ports.accounts import AccountsResolver
 from domain.ports.documents import DocumentRenderer
 from domain.ports.email import EmailWriter, Mailer
+from domain.ports.files import ChannelFiles
 from domain.ports.fx import FxRateSource
 from domain.ports.notify import Notifier
 from domain.ports.payments import PaymentProvider
@@ -56,7 +59,11 @@ class FlowDeps:
     # A payout's statement PDF, as a signed link the reader's chat receives as a document.
     statement_link: Callable[[UUID], str] | None = None
     mailer: Mailer | None = None
+    # Draws a chart and gives the link chats send it by (the weekly digest's chart).
+    chart_image: ChartImage | None = None
     emails: EmailWriter | None = None
+    # Receipts people sent in chat are fetched from their platform by these, per channel.
+    channel_files: dict[Channel, ChannelFiles] = field(default_factory=dict)
     closers: list[Closer] = field(default_factory=list)
     # Set when this process shuts down: a run that keeps taking new rows stops doing so.
     stopping: asyncio.Event = field(default_factory=asyncio.Event)

@@ -97,6 +97,7 @@ async def apply_booking_effect(entry: OutboxEntry) -> EffectResult:
             entry=entry,
             payments=deps.payments,
             invoices=invoice_sender(deps),
+            channel_files=deps.channel_files,
         )
     except TransientConnectorError as exc:
         await wait_out_retry_after(exc, deps.policy)

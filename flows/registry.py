@@ -12,6 +12,9 @@ FLOW_NAMES = (
     "sync-fx-rates",
     "run-payouts",
     "repeat-expenses",
+    "refresh-analytics",
+    "rebuild-analytics",
+    "send-weekly-digest",
 )
 
 
@@ -45,4 +48,16 @@ def flow_by_name(name: str) -> Any:
         from flows.expenses import repeat_expenses_flow
 
         return repeat_expenses_flow
+    if name == "refresh-analytics":
+        from flows.analytics import refresh_analytics_flow
+
+        return refresh_analytics_flow
+    if name == "rebuild-analytics":
+        from flows.analytics import rebuild_analytics_flow
+
+        return rebuild_analytics_flow
+    if name == "send-weekly-digest":
+        from flows.digest import send_weekly_digest_flow
+
+        return send_weekly_digest_flow
     raise KeyError(f"no flow named {name!r}; choose one of {', '.join(FLOW_NAMES)}")

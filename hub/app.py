@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,8 +14,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from flows.local_api import stop_local_api
 from hub import (
+    analytics_routes,
     api,
     booking_routes,
+    expense_routes,
+    file_routes,
     invoice_routes,
     ledger_routes,
     pages,
@@ -22,12 +26,17 @@ from hub import (
     payout_routes,
 )
 from hub.channels import ChannelHub, ChannelOptions
+from hub.dashboard import assets as dashboard_assets
+from hub.dashboard import routes as dashboard_routes
 from hub.dispatcher import DispatcherOptions, FlowDispatcher, start_dispatcher
 from hub.flow_worker import FlowWorkerProcess, WorkerState
 from hub.gc_tuning import keep_full_collections_rare
 from hub.link_guard import API_PREFIX
+from hub.live_metrics import refresh_live_gauges
 from hub.runtime import Runtime, build_runtime
 from hub.settings import FlowsMode, Settings
+
+log = logging.getLogger(__name__)
 
 
 def create_app(
@@ -90,17 +99,27 @@ def create_app(
         return {"status": "ok", "flows": _flows_state(request.app)}
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        runtime = request.app.state.runtime
+        try:
+            await refresh_live_gauges(uows=runtime.database.uows, clock=runtime.clock)
+        except Exception:  # a database hiccup must not hide the process's own metrics
+            log.exception("live figures for /metrics failed")
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(pages.router())
+    app.include_router(dashboard_routes.router(settings))  # /dashboard: pages and CSV
+    app.include_router(dashboard_assets.router())  # its CSS, script and plotly.js
     app.include_router(payment_routes.router())  # the built-in pay page
     app.include_router(payment_routes.stripe_router(settings))
 
     app.include_router(api.router(settings), prefix=API_PREFIX)
+    app.include_router(analytics_routes.router(settings), prefix=API_PREFIX)
     app.include_router(invoice_routes.router(settings), prefix=API_PREFIX)
     app.include_router(ledger_routes.router(settings), prefix=API_PREFIX)
     app.include_router(payout_routes.router(settings), prefix=API_PREFIX)
+    app.include_router(expense_routes.router(settings), prefix=API_PREFIX)
+    app.include_router(file_routes.router(settings), prefix=API_PREFIX)  # charts
     app.include_router(api.outbox_router(settings))
     return app
 

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hub import __version__
+from hub.admin_cli import admin_app
 from hub.flows_cli import flows_app
 from hub.fx_cli import fx_app
 from hub.invoices_cli import invoices_app
@@ -29,6 +30,7 @@ app.add_typer(fx_app, name="fx")
 app.add_typer(invoices_app, name="invoices")
 app.add_typer(payouts_app, name="payouts")
 app.add_typer(flows_app, name="flows")
+app.add_typer(admin_app, name="admin")
 
 
 class CommandFailed(Exception):

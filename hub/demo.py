@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import secrets
 import uuid
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from domain.enums import BookingStatus, Channel, PricingModel, ServiceKind
 from domain.identity import new_referral_code
+from hub.demo_analytics import build_demo_analytics
 from hub.demo_fx import seed_demo_rates
 from hub.demo_money import seed_demo_money
 from hub.settings import Settings
@@ -178,9 +180,11 @@ def seed_demo(settings: Settings, *, clients: int = 500, months: int = 6, seed: 
         money = seed_demo_money(settings, now=now, months=months, seed=seed)
     finally:
         engine.dispose()
+    readers_built = asyncio.run(build_demo_analytics(settings))
     return (
         f"seeded {len(READERS)} readers, {clients} clients, {count} past bookings"
-        f" and {ahead} upcoming, with {rates:,} exchange rates; money: {money}"
+        f" and {ahead} upcoming, with {rates:,} exchange rates; money: {money};"
+        f" analytics rolled up for {readers_built} readers"
     )
 
 

@@ -34,6 +34,9 @@ DEFAULT_SCHEDULES: dict[str, timedelta] = {
     "send-reminders": timedelta(minutes=5),  # process-outbox sends due reminders too
     "expire-holds": timedelta(minutes=2),
     "sync-calendars": timedelta(minutes=10),
+    "refresh-analytics": timedelta(minutes=1),  # figures refresh their reader first anyway
+    "repeat-expenses": timedelta(hours=1),
+    "send-weekly-digest": timedelta(hours=1),
 }
 
 

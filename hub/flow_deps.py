@@ -12,14 +12,22 @@ import asyncio
 from functools import partial
 from uuid import UUID
 
+import httpx
+
+from domain.analytics.charts import ChartSpec
+from domain.analytics.digest import ChartImage, StoredChart
 from domain.clock import Clock, SystemClock
+from domain.enums import Channel
+from domain.ports.files import ChannelFiles
 from domain.ports.fx import FxRateSource
 from domain.ports.notify import DeliveryReport, Notice, Notifier
 from domain.ports.storage import UnitOfWorkFactory
 from flows._deps import Closer, FlowDeps, RunPolicy, register_deps_builder
 from hub.settings import Settings, load_settings
+from hub.signed_links import LinkSigner
 from storage.uow import Database
 
+SLACK_FILES_HOST = "files.slack.com"
 _built: FlowDeps | None = None
 _build_lock = asyncio.Lock()
 
@@ -97,6 +105,7 @@ def deps_on(
     accounts = ProviderAccounts(settings, vault=vault)
     payments = payment_providers(settings, clock)
     fx_rates, close_fx = fx_rate_source(settings)
+    files, close_files = channel_files(settings, database.uows)
     return FlowDeps(
         uows=database.uows,
         clock=clock,
@@ -110,12 +119,63 @@ def deps_on(
         statement_link=statement_link(link_signer(settings), clock),
         mailer=build_mailer(settings, SqlMailbox(database.uows, clock)),
         emails=NoticeEmails(),
+        channel_files=files,
+        chart_image=stored_charts(database.uows, link_signer(settings), clock),
         closers=[
             accounts.aclose,
             *(partial(close_provider, p) for p in payments.values()),
             close_fx,
+            *close_files,
         ],
     )
+
+
+def stored_charts(uows: UnitOfWorkFactory, links: LinkSigner, clock: Clock) -> ChartImage:
+    """Charts for notices (the weekly digest): drawn into the file store, linked signed."""
+    from hub.charts import chart_pictures
+
+    pictures = chart_pictures(uows, links, clock)
+
+    async def draw(spec: ChartSpec) -> StoredChart:
+        picture = await pictures.picture(spec, name="week")
+        return StoredChart(key=picture.key, url=picture.url)
+
+    return draw
+
+
+def channel_files(
+    settings: Settings, uows: UnitOfWorkFactory
+) -> tuple[dict[Channel, ChannelFiles], list[Closer]]:
+    """What fetches receipts people send, per configured chat platform, and their closers.
+
+    Each gets its own HTTP session, so a flows worker fetches without starting adapters.
+    """
+    from bots.downloads import UrlFiles
+    from bots.webchat.files import StoredUploads
+
+    found: dict[Channel, ChannelFiles] = {Channel.WEBCHAT: StoredUploads(uows)}
+    closers: list[Closer] = []
+    if settings.telegram is not None:
+        from bots.telegram.files import TelegramFiles
+
+        telegram = TelegramFiles.from_settings(settings.telegram)
+        found[Channel.TELEGRAM] = telegram
+        closers.append(telegram.aclose)
+    if settings.meta is not None:  # attachment URLs are signed by Meta: no token is sent
+        meta = UrlFiles(provider="meta")
+        found[Channel.MESSENGER] = found[Channel.INSTAGRAM] = meta
+        closers.append(meta.aclose)
+    if settings.slack is not None:
+        slack = UrlFiles(
+            provider="slack",
+            token=settings.slack.bot_token,
+            # The bot token goes to Slack's file host (and the configured API's host) only.
+            token_hosts={SLACK_FILES_HOST, httpx.URL(settings.slack.api_url).host},
+            html_hint=" (does the Slack app have the files:read scope?)",
+        )
+        found[Channel.SLACK] = slack
+        closers.append(slack.aclose)
+    return found, closers
 
 
 def fx_rate_source(settings: Settings, *, bundled: bool = False) -> tuple[FxRateSource, Closer]:

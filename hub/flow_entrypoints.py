@@ -7,7 +7,9 @@ settings. The flow objects are the flows' own: names and parameters are unchange
 
 from __future__ import annotations
 
+from flows.analytics import rebuild_analytics_flow, refresh_analytics_flow
 from flows.calendars import sync_calendars
+from flows.digest import send_weekly_digest_flow
 from flows.expenses import repeat_expenses_flow
 from flows.fx import sync_fx_rates_flow
 from flows.holds import expire_holds
@@ -21,9 +23,12 @@ register_environment_deps()
 __all__ = [
     "expire_holds",
     "process_outbox",
+    "rebuild_analytics_flow",
+    "refresh_analytics_flow",
     "repeat_expenses_flow",
     "run_payouts_flow",
     "send_reminders",
+    "send_weekly_digest_flow",
     "sync_calendars",
     "sync_fx_rates_flow",
 ]

@@ -1,15 +1,16 @@
 """Who may open a document route: the admin's bearer token, or a link signed for it.
 
-Shared by the invoice PDF, payout statement and report CSV routes.
+Shared by the invoice PDF, payout statement, report CSV and receipt routes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+from urllib.parse import quote
 from uuid import UUID
 
-from fastapi import HTTPException
+from fastapi import Header, HTTPException, Request
 from fastapi.responses import Response
 
 if TYPE_CHECKING:
@@ -62,12 +63,50 @@ def require_admin_or_link(
         raise HTTPException(403, f"this link is not valid for this {what}")
 
 
+def admin_or_link(
+    require_admin: Callable[..., None], *, param: str, path_of: Callable[[UUID], str], what: str
+) -> Callable[..., UUID]:
+    """A route dependency: the document id in path parameter `param`, once the request
+    carries the admin token or a link signed for that document (`require_admin_or_link`)."""
+
+    def guard(
+        request: Request,
+        exp: str | None = None,
+        sig: str | None = None,
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> UUID:
+        wanted = document_id(request.path_params[param], what)
+        require_admin_or_link(
+            request.app.state.runtime,
+            require_admin,
+            authorization=authorization,
+            signed=path_of(wanted),
+            exp=exp,
+            sig=sig,
+            what=what,
+        )
+        return wanted
+
+    return guard
+
+
 def document_id(value: str, what: str) -> UUID:
     """The id in a document's path; anything else is a 404, like an unknown id."""
     try:
         return UUID(value)
     except ValueError:
         raise HTTPException(404, f"no such {what}") from None
+
+
+def inline_file_response(content: bytes, content_type: str, filename: str) -> Response:
+    """A stored file (a receipt, a chart) shown inline, named for saving, kept private.
+
+    The type is the one proved when the file was stored; `nosniff` stops a browser from
+    guessing another. The name goes RFC 5987-encoded, so any name is safe in the header.
+    """
+    disposition = f"inline; filename*=UTF-8''{quote(filename)}"
+    headers = {**PRIVATE_DOCUMENT, "Content-Disposition": disposition}
+    return Response(content, media_type=content_type, headers=headers)
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:

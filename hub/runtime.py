@@ -13,6 +13,7 @@ from connectors.email.smtp import SmtpMailer
 from domain.booking.queries import list_readers
 from domain.clock import Clock, SystemClock
 from domain.ports.email import Mailer
+from hub.dashboard.links import dashboard_link
 from hub.payments import build_payment_provider, chat_payment_providers, close_provider
 from hub.settings import Settings
 from hub.signed_links import LinkSigner, link_signer
@@ -49,6 +50,8 @@ class Runtime:
 
 async def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     """Open the database and build the engine; no network calls."""
+    from hub.charts import chart_pictures
+    from hub.expense_routes import receipt_link
     from hub.invoice_routes import invoice_link  # the routes read the Runtime: import late
     from hub.ledger_routes import report_link
 
@@ -71,6 +74,9 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         platform_currency=settings.default_currency,
         invoice_link=invoice_link(links, clock),
         report_link=report_link(links, clock, settings.public_url),
+        receipt_link=receipt_link(links, clock),
+        dashboard_link=dashboard_link(database.uows, clock, settings.public_url),
+        chart_image=chart_pictures(database.uows, links, clock).picture,
     )
     store = SqlConversationStore(database.engine, gate=write_gate(database.engine))
     runtime = Runtime(

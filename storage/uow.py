@@ -10,6 +10,9 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
+from domain.ports.analytics import ActivityRepository, AnalyticsRepository, FunnelRepository
+from domain.ports.dashboard import DashboardLinkRepository
+from domain.ports.files import FileStore
 from domain.ports.fx import FxRateRepository
 from domain.ports.invoices import InvoiceRepository, TaxRateRepository
 from domain.ports.ledger import LedgerRepository
@@ -45,9 +48,14 @@ from storage.repositories import (
     SqlServiceRepository,
 )
 from storage.repositories._common import overlap_as_slot_unavailable
+from storage.repositories.activity import SqlActivityRepository
+from storage.repositories.analytics import SqlAnalyticsRepository
 from storage.repositories.calendar_busy import SqlCalendarBusyRepository
+from storage.repositories.dashboard_links import SqlDashboardLinkRepository
 from storage.repositories.expenses import SqlExpenseRepository
 from storage.repositories.external_refs import SqlExternalRefRepository
+from storage.repositories.files import SqlFileStore
+from storage.repositories.funnel import SqlFunnelRepository
 from storage.repositories.fx_rates import SqlFxRateRepository
 from storage.repositories.inbound import SqlInboundRepository
 from storage.repositories.invoices import SqlInvoiceRepository
@@ -103,6 +111,11 @@ class SqlUnitOfWork:
         self.expenses: ExpenseRepository = SqlExpenseRepository(self._session, clock)
         self.payouts: PayoutRepository = SqlPayoutRepository(self._session)
         self.reports: ReportRepository = SqlReportRepository(self._session)
+        self.analytics: AnalyticsRepository = SqlAnalyticsRepository(self._session)
+        self.activity: ActivityRepository = SqlActivityRepository(self._session)
+        self.funnel: FunnelRepository = SqlFunnelRepository(self._session)
+        self.dashboard_links: DashboardLinkRepository = SqlDashboardLinkRepository(self._session)
+        self.files: FileStore = SqlFileStore(self._session, clock)
 
     @property
     def session(self) -> AsyncSession:

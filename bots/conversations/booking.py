@@ -16,6 +16,7 @@ from bots.conversations.verbs import BookingVerb as Verb
 from bots.engine import Conversation, InboundEvent, Reply, Step, Turn
 from bots.language import Msg
 from domain import errors, identity
+from domain.analytics import funnel
 from domain.booking import queries, service
 from domain.enums import Channel, Role
 
@@ -115,6 +116,14 @@ async def _slots_for(turn: Turn[ChatDeps], day: date) -> Step:
     exact = views.exact_slot(turn, slots)
     if exact is not None:
         return await _hold(turn, exact)
+    if slots and not turn.ctx.get("offered") and turn.actor.role is Role.CLIENT:
+        turn.ctx["offered"] = True  # once per booking conversation is enough for the funnel
+        await funnel.slots_offered(
+            uows=turn.deps.uows,
+            clock=turn.deps.clock,
+            channel=turn.event.channel,
+            client_id=turn.actor.person_id,
+        )
     return Step.to(State.PICK_DAY, views.pick_slot(turn, day, slots))
 
 

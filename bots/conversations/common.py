@@ -33,6 +33,8 @@ class Conv(StrEnum):
     MONEY = "mn"  # a reader's invoices, payments and expenses
     MY_MONEY = "mc"  # a client's invoices
     REPORTS = "rp"  # a reader's P&L, tax report and unpaid invoices
+    STATS = "st"  # a reader's analytics
+    PLATFORM = "pf"  # the platform's analytics, for admins
 
 
 # One overload per conversation, so a verb can only go with its own conversation.

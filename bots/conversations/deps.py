@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 from bots.conversations.cache import TtlCache
+from bots.engine.replies import HubFile
+from domain.analytics.charts import ChartSpec
 from domain.billing import checkout, reader_money
 from domain.billing.invoices import Invoice
 from domain.billing.payments import Payment
 from domain.billing.settlement import Settlement
 from domain.booking import queries
 from domain.clock import Clock
-from domain.enums import Channel, PaymentMethod, ReportKind
+from domain.enums import Channel, PaymentMethod, ReportKind, Role
 from domain.errors import InvalidRequest, NotFound
 from domain.models import Booking, Reader, Service
 from domain.ports.email import Mailer
@@ -44,6 +46,12 @@ class ChatDeps:
     invoice_link: Callable[[UUID], str] | None = None
     # A signed link to a reader's report as CSV: (reader id, report, first day, last day).
     report_link: Callable[[UUID, ReportKind, date | None, date | None], str] | None = None
+    # A signed link that opens one expense's receipt (photo or PDF) without signing in.
+    receipt_link: Callable[[UUID], str] | None = None
+    # Draws a chart into the hub's file store (None: figures go as text only).
+    chart_image: Callable[[ChartSpec], Awaitable[HubFile]] | None = None
+    # A one-time sign-in link to the dashboard: (READER, reader id) or (ADMIN, admin id).
+    dashboard_link: Callable[[Role, UUID], Awaitable[str]] | None = None
     reader_names: list[str] = field(default_factory=list)
     catalog: TtlCache[Any, Any] = field(default_factory=lambda: TtlCache(ttl=30.0))
     actors: TtlCache[str, Any] = field(default_factory=lambda: TtlCache(ttl=15.0))

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bots.conversations import account, booking, manage, money, reader, reports
+from bots.conversations import (
+    account,
+    booking,
+    dashboard,
+    manage,
+    money,
+    platform_chat,
+    reader,
+    reports,
+    stats,
+    stats_common,
+)
 from bots.conversations.common import help_step
 from bots.conversations.deps import ChatDeps, actor_key
 from bots.engine import (
@@ -56,6 +67,7 @@ TYPED_COMMANDS = {
     "my bookings": "mybookings",
     "حجوزاتي": "mybookings",
     **LANGUAGE_WORDS,
+    **dashboard.TYPED,  # readers and admins; anyone else's answer is unchanged
 }
 # Typed alone at the top level, these ask for the email (to save it, or to sign in with it).
 EMAIL_WORDS = {
@@ -138,6 +150,8 @@ def _valid_zone(name: str | None) -> str | None:
 
 async def interpret(turn: Turn[ChatDeps], text: str) -> Interpretation:
     """Free text to an entry point: schedule edits for readers, intents for everyone."""
+    if turn.actor.role in dashboard.ROLES and (entry := dashboard.intent(text)):
+        return Interpretation(entry)
     if turn.actor.role is Role.READER and (
         reader.HOURS.match(text.strip().lower()) or reader.TIME_OFF.match(text.strip().lower())
     ):
@@ -145,6 +159,10 @@ async def interpret(turn: Turn[ChatDeps], text: str) -> Interpretation:
     if turn.actor.role is Role.READER and (entry := money.reader_intent(text)):
         return Interpretation(entry)
     if turn.actor.role is Role.READER and (entry := reports.reader_intent(text)):
+        return Interpretation(entry)
+    if turn.actor.role is Role.READER and (entry := stats_common.reader_intent(text)):
+        return Interpretation(entry)
+    if turn.actor.role is Role.ADMIN and (entry := platform_chat.admin_intent(text)):
         return Interpretation(entry)
     # Typed alone a language name is a switch at the top level too, not only mid-question.
     phrase = typed_phrase(text)
@@ -185,6 +203,9 @@ def build_engine(*, deps: ChatDeps, store: ConversationStore) -> Engine[ChatDeps
             money.CONVERSATION,
             money.CLIENT_CONVERSATION,
             reports.CONVERSATION,
+            dashboard.CONVERSATION,
+            stats.CONVERSATION,
+            platform_chat.CONVERSATION,
         ],
         store=store,
         identities=ChatIdentityResolver(deps),

@@ -4,18 +4,40 @@ expenses; a client asks for their invoices (each one a PDF document)."""
 from __future__ import annotations
 
 import re
+from enum import StrEnum
+from typing import Any
 
 from bots.conversations.common import Conv, client_menu, domain_error_reply, reader_menu
 from bots.conversations.deps import ChatDeps
 from bots.conversations.verbs import MoneyVerb as Verb
-from bots.engine import Action, Choice, Conversation, InboundEvent, Reply, Step, Turn
-from bots.language import format_money
+from bots.engine import (
+    Action,
+    Choice,
+    Conversation,
+    EventKind,
+    InboundEvent,
+    InboundFile,
+    Reply,
+    Step,
+    Turn,
+    typed_phrase,
+)
+from bots.language import format_day, format_money
 from bots.language.messages import Msg
 from domain import errors
 from domain.billing import reader_money
 from domain.billing.invoices import Invoice
 from domain.billing.money import InvalidAmount
-from domain.enums import ExpenseRecurrence, InvoiceKind, InvoiceStatus, PaymentMethod, Role
+from domain.enums import (
+    Channel,
+    ExpenseRecurrence,
+    InvoiceKind,
+    InvoiceStatus,
+    PaymentMethod,
+    Role,
+)
+from domain.files import FileRejected, check_declared
+from domain.ports.files import ChannelFile
 
 # "paid #1A2B3C4D cash 40", "دفع 1A2B3C4D نقدا"
 PAID = re.compile(
@@ -46,6 +68,8 @@ REPEATS = {
     "اسبوعي": ExpenseRecurrence.WEEKLY,
 }
 CLIENT_WORDS = frozenset({"my invoices", "invoices", "فواتيري", "الفواتير"})
+# Typed alone by a reader: their latest expenses, with links to the receipts.
+EXPENSE_LIST_WORDS = frozenset({"expenses", "my expenses", "المصروفات", "مصروفاتي"})
 METHODS = {
     "cash": PaymentMethod.CASH,
     "نقدا": PaymentMethod.CASH,
@@ -59,6 +83,8 @@ METHODS = {
 def reader_intent(text: str) -> str | None:
     """The money entry a reader's typed line asks for, if any."""
     line = " ".join(text.split())
+    if typed_phrase(line) in EXPENSE_LIST_WORDS:
+        return "expenses"
     for entry, pattern in READER_PATTERNS.items():
         if pattern.match(line):
             return entry
@@ -152,30 +178,121 @@ async def remind(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     return _end(turn, turn.t(Msg.REMINDED, number=nudged.number))
 
 
+class State(StrEnum):
+    """Where a reader's money conversation stands."""
+
+    RECEIPT_FOR = "receipt_for"  # a receipt came without words: what is it for?
+
+
 async def expense(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
-    """'expense 12.50 GBP cards': a cost for the reader's profit and loss."""
-    match = EXPENSE.match(" ".join((event.text or "").split()))
-    words = match["rest"].split() if match else []
-    repeats = REPEATS.get(words[-1].lower()) if len(words) > 1 else None
+    """'expense 12.50 GBP cards', typed or as a receipt photo's caption."""
+    text, repeats = _expense_words(event.text or "")
+    return await _record_expense(turn, text, repeats, _sent_receipt(event), asked=False)
+
+
+async def receipt(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """A photo or PDF without words: keep its handle and ask what it was for."""
+    file = event.files[0]
+    try:
+        check_declared(file.content_type, file.size)
+    except FileRejected as error:
+        return _end(turn, _file_refusal(turn, error))
+    turn.ctx["receipt"] = {"channel": event.channel.value, "file": _file_json(file)}
+    return Step.to(State.RECEIPT_FOR, Reply(turn.t(Msg.RECEIPT_WHAT_FOR)))
+
+
+async def receipt_for(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """The answer to 'what is this receipt for?': the expense, recorded with its receipt."""
+    kept = turn.ctx.get("receipt") or {}
+    source = _sent_receipt(event)
+    if source is None and kept:
+        source = ChannelFile(Channel(kept["channel"]), InboundFile(**kept["file"]))
+    text, repeats = _expense_words(event.text or "")
+    return await _record_expense(turn, text, repeats, source, asked=True)
+
+
+async def _record_expense(
+    turn: Turn[ChatDeps],
+    text: str,
+    repeats: ExpenseRecurrence | None,
+    source: ChannelFile | None,
+    *,
+    asked: bool,
+) -> Step:
+    """Add the expense (its receipt fetched by a flow) and say what was recorded."""
     try:
         added = await reader_money.add_expense(
             uow=turn.deps.uows(),
             clock=turn.deps.clock,
             reader_id=turn.actor.person_id,
-            text=" ".join(words[:-1] if repeats else words),
+            text=text,
             recurrence=repeats,
+            receipt=source,
         )
+    except FileRejected as error:
+        return _end(turn, _file_refusal(turn, error))
     except InvalidAmount as error:
+        if asked:  # still waiting for the words that go with the receipt
+            return Step.stay(Reply(turn.t(Msg.RECEIPT_WHAT_FOR) + "\n" + str(error)))
         return _end(turn, turn.t(Msg.EXPENSE_HELP) + "\n" + str(error))
     except errors.DomainError as error:
         return Step.end(_refusal(turn, error))
     amount = _money(turn, added.amount.amount_minor, added.amount.currency)
-    said = turn.t(Msg.EXPENSE_ADDED, amount=amount, category=added.category)
+    said = [turn.t(Msg.EXPENSE_ADDED, amount=amount, category=added.category)]
     if added.recurrence is ExpenseRecurrence.MONTHLY:
-        said += " " + turn.t(Msg.EXPENSE_REPEATS_MONTHLY)
+        said.append(turn.t(Msg.EXPENSE_REPEATS_MONTHLY))
     elif added.recurrence is ExpenseRecurrence.WEEKLY:
-        said += " " + turn.t(Msg.EXPENSE_REPEATS_WEEKLY)
-    return _end(turn, said)
+        said.append(turn.t(Msg.EXPENSE_REPEATS_WEEKLY))
+    if source is not None:
+        said.append(turn.t(Msg.RECEIPT_ATTACHED))
+    return _end(turn, " ".join(said))
+
+
+async def expenses(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
+    """'expenses': the reader's latest costs, each receipt behind a link that opens it."""
+    found = await reader_money.recent_expenses(
+        uow=turn.deps.uows(read_only=True), clock=turn.deps.clock, reader_id=turn.actor.person_id
+    )
+    if not found:
+        return _end(turn, turn.t(Msg.NO_EXPENSES))
+    lines = [turn.t(Msg.EXPENSES_HEADER)]
+    for item in found:
+        amount = _money(turn, item.amount.amount_minor, item.amount.currency)
+        line = f"• {format_day(item.incurred_on, turn.actor.language)} · {amount} · {item.category}"
+        link = turn.deps.receipt_link
+        if item.receipt_key is not None:
+            receipt_word = turn.t(Msg.RECEIPT_WORD)
+            line += f" · {receipt_word}: {link(item.id)}" if link else f" · {receipt_word}"
+        lines.append(line)
+    return _end(turn, "\n".join(lines))
+
+
+def _expense_words(text: str) -> tuple[str, ExpenseRecurrence | None]:
+    """The amount and category words of an expense line, and whether it repeats."""
+    line = " ".join(text.split())
+    match = EXPENSE.match(line)
+    words = (match["rest"] if match else line).split()
+    repeats = REPEATS.get(words[-1].lower()) if len(words) > 1 else None
+    return " ".join(words[:-1] if repeats else words), repeats
+
+
+def _sent_receipt(event: InboundEvent) -> ChannelFile | None:
+    """The first file sent with this message (a receipt photo), with its channel."""
+    return ChannelFile(event.channel, event.files[0]) if event.files else None
+
+
+def _file_json(file: InboundFile) -> dict[str, Any]:
+    """A file's handle as the conversation's JSON context keeps it."""
+    return {
+        "ref": file.ref,
+        "content_type": file.content_type,
+        "filename": file.filename,
+        "size": file.size,
+    }
+
+
+def _file_refusal(turn: Turn[ChatDeps], error: FileRejected) -> str:
+    return turn.t(Msg.RECEIPT_TOO_LARGE if error.too_large else Msg.RECEIPT_WRONG_TYPE)
 
 
 async def my_invoices(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
@@ -226,7 +343,10 @@ CONVERSATION: Conversation[ChatDeps] = Conversation(
         "intent:remind": remind,
         "intent:expense": expense,
         "invoices": invoices,
+        "expenses": expenses,
+        EventKind.ATTACHMENT.value: receipt,
     },
+    states={State.RECEIPT_FOR: receipt_for},
     actions={Verb.INVOICES: invoices, Verb.REMIND: remind},
 )
 

@@ -175,7 +175,6 @@ CONVERSATION: Conversation[ChatDeps] = Conversation(
         "today": today,
         "upcoming": upcoming,
         "summary": summary,
-        "stats": summary,
         "hours": hours,
         "intent:schedule": schedule_text,
     },

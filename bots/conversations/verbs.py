@@ -70,4 +70,22 @@ class ReportVerb(StrEnum):
     OUTSTANDING = "owed"
 
 
-ButtonVerb = BookingVerb | ManageVerb | ReaderVerb | AccountVerb | MoneyVerb | ReportVerb
+class StatsVerb(StrEnum):
+    """Analytics buttons (`st:`); the argument is the period ("2026-11", "last month")."""
+
+    STATS = "stats"
+    REVENUE = "rev"
+    RATINGS = "rate"
+    RETENTION = "keep"
+    PEAK = "peak"
+    CLIENTS = "cli"
+    PLATFORM = "plat"
+    CHURN = "churn"
+    ERRORS = "err"
+    LIVE = "live"
+    FUNNEL = "fun"
+
+
+ButtonVerb = (
+    BookingVerb | ManageVerb | ReaderVerb | AccountVerb | MoneyVerb | ReportVerb | StatsVerb
+)

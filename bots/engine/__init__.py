@@ -3,7 +3,7 @@
 from bots.engine.actions import Action, InvalidAction
 from bots.engine.conversation import END, Actor, Conversation, Step, StepHandler, Translator, Turn
 from bots.engine.events import EventKind, InboundEvent
-from bots.engine.replies import Choice, Reply
+from bots.engine.replies import Choice, HubFile, Reply
 from bots.engine.runner import Engine, IdentityResolver, Interpretation, typed_phrase
 from bots.engine.store import (
     ConversationStore,
@@ -11,6 +11,7 @@ from bots.engine.store import (
     StaleConversation,
     StoredConversation,
 )
+from domain.ports.files import InboundFile
 
 __all__ = (
     "END",
@@ -21,8 +22,10 @@ __all__ = (
     "ConversationStore",
     "Engine",
     "EventKind",
+    "HubFile",
     "IdentityResolver",
     "InboundEvent",
+    "InboundFile",
     "Interpretation",
     "InvalidAction",
     "MemoryConversationStore",

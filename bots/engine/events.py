@@ -10,6 +10,7 @@ from typing import Any
 from bots.engine.actions import Action, InvalidAction
 from domain.enums import Channel
 from domain.identity import Sender
+from domain.ports.files import InboundFile
 
 
 class EventKind(StrEnum):
@@ -41,6 +42,8 @@ class InboundEvent:
     phone: str | None = None
     timezone: str | None = None
     event_id: str | None = None
+    # Photos and documents sent with the message (or alone), by the platform's own handles.
+    files: tuple[InboundFile, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -87,6 +90,23 @@ class InboundEvent:
             text=stripped,
             **extra,
         )
+
+    @classmethod
+    def from_files(
+        cls,
+        *,
+        channel: Channel,
+        chat_id: str,
+        user_ref: str,
+        files: tuple[InboundFile, ...],
+        text: str | None = None,
+        **extra: Any,
+    ) -> InboundEvent:
+        """Files sent with a caption route as that text (files attached); alone, as files."""
+        common: dict[str, Any] = {"channel": channel, "chat_id": chat_id, "user_ref": user_ref}
+        if text and text.strip():
+            return cls.from_text(text=text, files=files, **common, **extra)
+        return cls(kind=EventKind.ATTACHMENT, files=files, **common, **extra)
 
     @classmethod
     def from_action(

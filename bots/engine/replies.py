@@ -23,6 +23,22 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
+class HubFile:
+    """A file the hub keeps itself (its `FileStore` key) and the signed hub link serving it.
+
+    Telegram and Slack upload the bytes, so a chart reaches the person even when the hub
+    runs on a laptop with no public URL; Messenger and Instagram only take an image by a
+    public URL, so they get the link (SAMIA_PUBLIC_URL must be reachable from the internet
+    for them); the web chat shows the link.
+    """
+
+    key: str  # the FileStore key: the SHA-256 of the bytes
+    url: str  # absolute, signed: opens without signing in until it expires
+    filename: str = "chart.png"
+    content_type: str = "image/png"
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """One message: text, optional buttons, image or document, per-channel extras."""
 
@@ -30,6 +46,8 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     image_url: str | None = None
     document_url: str | None = None
+    # An image the hub holds (a chart): uploaded where the platform takes bytes.
+    image_file: HubFile | None = None
     # Only the person who asked should see it (Slack ephemeral); others ignore it.
     private: bool = False
     # The official slot for channel-only features, keyed by channel name.
@@ -40,6 +58,6 @@ class Reply:
         return {
             "text": self.text,
             "choices": [{"label": c.label, "action": c.action} for c in self.choices],
-            "image_url": self.image_url,
+            "image_url": self.image_url or (self.image_file.url if self.image_file else None),
             "document_url": self.document_url,
         }

@@ -149,6 +149,12 @@ class Engine(Generic[DepsT]):
             if found:
                 return found[0], await found[1](turn, event)
             return None, await self._fallback(turn, "not_understood")
+        if event.kind is EventKind.ATTACHMENT and event.files:
+            # Files without a word: the `attachment` entry of whoever has one (a reader's
+            # receipt); for anyone else they are answered as before, like any attachment.
+            found = self._entry(EventKind.ATTACHMENT.value, turn)
+            if found:
+                return found[0], await found[1](turn, event)
         if event.kind is EventKind.COMMAND and event.command:
             found = self._entry(self._global_entries.get(event.command, event.command), turn)
             if found:

@@ -138,6 +138,20 @@ class Msg(StrEnum):
     EXPENSE_ADDED = "Expense recorded: {amount}, {category}."
     EXPENSE_REPEATS_MONTHLY = "It repeats every month on the same day."
     EXPENSE_REPEATS_WEEKLY = "It repeats every week on the same day."
+    RECEIPT_WHAT_FOR = "What is this receipt for? Reply like: 12.50 GBP cards"
+    RECEIPT_ATTACHED = "The receipt is attached."
+    RECEIPT_TOO_LARGE = (
+        "That file is larger than 10 MB; send a smaller photo or PDF of the receipt."
+    )
+    RECEIPT_WRONG_TYPE = "A receipt must be a photo (JPEG, PNG, WebP or HEIC) or a PDF."
+    RECEIPT_UNAVAILABLE = "The chat app did not hand the file over."
+    RECEIPT_NOT_SAVED = (
+        "The receipt for your expense of {amount} ({category}) could not be saved. {why} "
+        "The expense itself is recorded."
+    )
+    RECEIPT_WORD = "receipt"
+    EXPENSES_HEADER = "Your latest expenses:"
+    NO_EXPENSES = "No expenses in the last two months."
     MY_INVOICES = "Your invoices:"
     NO_MY_INVOICES = "You have no invoices yet."
     INVOICE_READY = "Here is your invoice {number} from {reader} for {amount}."
@@ -268,6 +282,111 @@ class Msg(StrEnum):
     )
     TAX_REPORT_BUTTON = "Tax report"
     OUTSTANDING_BUTTON = "Unpaid invoices"
+
+    # Analytics (a reader's stats; the platform's for admins).
+    STATS_SUMMARY = (
+        "Your figures for {period}:\n"
+        "Sessions held: {completed} (no-shows: {no_show}, cancelled: {cancelled}, "
+        "upcoming: {upcoming})\n"
+        "Completion rate: {completion}\n"
+        "Revenue: {revenue}\n"
+        "Rating: {rating}\n"
+        "Booked: {utilisation} of your open hours"
+    )
+    STATS_NO_DATA = "Nothing to count in {period} yet: no sessions, payments or ratings."
+    STATS_NOT_YET = "not yet"
+    STATS_RATING = "{average} ★ from {count}"
+    STATS_HELP = (
+        "Ask for your figures like: stats, stats last month, revenue 2026-10, ratings, "
+        "retention, peak hours or clients."
+    )
+    STATS_FUTURE = "{period} has not started yet; ask for a period up to today."
+    STATS_CHART_FAILED = "(The chart could not be drawn this time; the figures above are right.)"
+    REVENUE_REPORT = (
+        "Revenue, {period}: {net} net\n"
+        "Received: {gross} in {payments} payments\n"
+        "Refunded: {refunded}"
+    )
+    REVENUE_BY_SERVICE = "By service:"
+    REVENUE_NO_DATA = "No payments were received in {period}."
+    REVENUE_CHART = "Revenue ({currency})"
+    RATINGS_REPORT = "Ratings, {period}: {average} ★ from {count} ratings"
+    RATINGS_NO_DATA = "No ratings were given in {period}."
+    RATINGS_RECENT = "Recent comments:"
+    RATINGS_CHART = "Ratings by stars"
+    RETENTION_REPORT = (
+        "Clients who came back: {repeat} of {clients} clients had more than one session.\n"
+        "{period}: {new} new and {returning} returning clients.\n"
+        "Time between sessions: {average} days on average, median {median} days."
+    )
+    RETENTION_COHORT = "{month}: new clients: {size}, back the next month: {back}"
+    RETENTION_NO_DATA = "No client has held a session with you yet."
+    RETENTION_CHART = "Came back the next month (%)"
+    PEAK_REPORT = "Your busiest times, {period} ({zone}):"
+    PEAK_LINE = "{day} {hour}:00 – sessions: {sessions}"
+    PEAK_NO_DATA = "No sessions were held or booked in {period}."
+    PEAK_CHART = "Sessions by day and hour"
+    CLIENTS_REPORT = (
+        "Clients, {period}: {new} new, {returning} returning.\n"
+        "All time: {clients} clients, {repeat} came back for another session."
+    )
+    CLIENTS_CHART = "New and returning clients"
+    CLIENTS_NEW = "New"
+    CLIENTS_RETURNING = "Returning"
+    PLATFORM_REPORT = (
+        "Platform, {period}:\n"
+        "New clients: {clients} · new readers: {readers}\n"
+        "Active clients this month: {active}\n"
+        "Revenue: {revenue} · platform fees: {fees}"
+    )
+    PLATFORM_TOP = "Most booked: {services}"
+    PLATFORM_COUNTRIES = "Clients by country: {countries}"
+    PLATFORM_CHART = "New clients per week"
+    CHURN_REPORT = "Regular clients lost (no session in 90 days), {period}:"
+    CHURN_LINE = "{month}: {count}"
+    CHURN_NONE = "No regular client was lost in {period}."
+    ERRORS_REPORT = "Errors in the last hour:"
+    ERRORS_WEBHOOK = "{provider} webhooks: {failed} of {total} failed"
+    ERRORS_OUTBOX = "{kind}: {failed} of {total} failing"
+    ERRORS_NONE = "No errors in the last hour."
+    ERRORS_QUEUE = "Queue: {depth} effects waiting, {unfinished} deliveries unprocessed."
+    LIVE_REPORT = (
+        "Now: {live} readings in progress ({scheduled} scheduled now).\n"
+        "Last hour: {bookings} bookings, {messages} messages."
+    )
+    LIVE_CHART = "Messages by day and hour (last 7 days, UTC)"
+    FUNNEL_REPORT = "Funnel, {period}:"
+    FUNNEL_LINE = "{channel}: {steps}"
+    FUNNEL_NO_DATA = "Nobody started a conversation in {period}."
+    FUNNEL_CHART = "From first message to repeat booking"
+    FUNNEL_FIRST = "First message"
+    FUNNEL_OFFERED = "Slots offered"
+    FUNNEL_HELD = "Slot held"
+    FUNNEL_CONFIRMED = "Confirmed"
+    FUNNEL_SESSION = "Session held"
+    FUNNEL_REPEAT = "Booked again"
+    ADMIN_ONLY = "Only platform admins can see that."
+    DIGEST = (
+        "Your week, {week}:\n"
+        "Sessions held: {sessions} (no-shows: {no_show}, cancelled: {cancelled})\n"
+        "Revenue: {revenue}\n"
+        "New clients: {new}\n"
+        "Rating: {rating}"
+    )
+    DIGEST_QUIET = "Your week, {week}: no sessions and no payments. Type stats for more."
+    REVENUE_BUTTON = "Revenue"
+    RATINGS_BUTTON = "Ratings"
+    PEAK_BUTTON = "Peak hours"
+
+    # Reader and admin: the dashboard's one-time sign-in link (the link follows on its own line).
+    DASHBOARD_LINK = (
+        "Your dashboard is one tap away. This link works once, within 10 minutes; "
+        'type "dashboard" again for a new one:'
+    )
+    DASHBOARD_LINK_ADMIN = (
+        "The platform dashboard is one tap away. This link works once, within 10 minutes:"
+    )
+    DASHBOARD_UNAVAILABLE = "The dashboard is not available on this hub."
 
     # Generic.
     DONE = "Done."

@@ -51,8 +51,10 @@ def attachment(kind: str, url: str) -> dict[str, Any]:
 def render(reply: Reply, *, instagram: bool) -> list[dict[str, Any]]:
     """The messages that show this reply, in order."""
     messages: list[dict[str, Any]] = []
-    if reply.image_url:
-        messages.append(attachment("image", reply.image_url))
+    # Meta fetches images itself, by a public URL only: a hub file goes as its signed link.
+    image = reply.image_url or (reply.image_file.url if reply.image_file else None)
+    if image:
+        messages.append(attachment("image", image))
     if reply.document_url and not instagram:
         messages.append(attachment("file", reply.document_url))
     text = reply.text.strip() or "…"

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from bots.engine import EventKind, InboundEvent
+from bots.engine import EventKind, InboundEvent, InboundFile
 from bots.inbound import Accept, Incoming
 from bots.meta.settings import MetaSettings
 from bots.outbound import SendContext
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 PROVIDER = "meta"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 OBJECTS = {"page": Channel.MESSENGER, "instagram": Channel.INSTAGRAM}
+ATTACHMENT_TYPES = frozenset({"image", "file"})  # what can be a receipt (not audio, video)
 
 
 def router(*, settings: MetaSettings, accept: Accept) -> APIRouter:
@@ -106,6 +107,21 @@ def _event_id(event: dict[str, Any], account: str) -> str | None:
     return None
 
 
+def message_files(message: dict[str, Any]) -> tuple[InboundFile, ...]:
+    """Photos and files of a Messenger / Instagram message, by their attachment URLs.
+
+    Stickers arrive as images too (with a `sticker_id`): they are no receipts.
+    """
+    found = []
+    for attachment in message.get("attachments") or []:
+        if not isinstance(attachment, dict) or attachment.get("type") not in ATTACHMENT_TYPES:
+            continue
+        payload = attachment.get("payload") or {}
+        if payload.get("url") and "sticker_id" not in payload:
+            found.append(InboundFile(str(payload["url"]), filename=payload.get("name") or None))
+    return tuple(found)
+
+
 def to_event(payload: dict[str, Any]) -> tuple[InboundEvent, SendContext] | None:
     """The engine event for a recorded messaging event, and where its replies go."""
     channel = OBJECTS[payload["object"]]
@@ -123,6 +139,9 @@ def to_event(payload: dict[str, Any]) -> tuple[InboundEvent, SendContext] | None
         quick = message.get("quick_reply") or {}
         if quick.get("payload"):
             return InboundEvent.from_action(payload=str(quick["payload"]), **common), context
+        if files := message_files(message):
+            text = str(message.get("text") or "")
+            return InboundEvent.from_files(files=files, text=text, raw=message, **common), context
         if message.get("text"):
             return InboundEvent.from_text(text=str(message["text"]), **common), context
         return InboundEvent(kind=EventKind.ATTACHMENT, raw=message, **common), context

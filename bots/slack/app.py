@@ -27,6 +27,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.channel import TurnRunner
+from bots.hub_files import StoredHubFiles
 from bots.inbound import Accept
 from bots.pacing import ChannelLimits
 from bots.slack import events
@@ -60,8 +61,9 @@ class SlackAdapter:
         self._signing_secret = settings.signing_secret.get_secret_value().encode()
 
     def bind(self, runner: TurnRunner) -> None:
-        """Where events go: the shared turn runner."""
+        """Where events go: the shared turn runner; charts are read from its storage."""
         self._runner = runner
+        self.sender.files = StoredHubFiles(runner.uows, provider=PROVIDER)
 
     async def start(self, wait_seconds: float = 5.0) -> None:
         """Open the HTTP session and learn our bot user (to ignore our own messages)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bots.engine import InboundEvent
+from bots.engine import InboundEvent, InboundFile
 from bots.inbound import Incoming
 from bots.outbound import SendContext
 from domain.enums import Channel
@@ -18,6 +18,7 @@ PROVIDER = "slack"
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 # `/samia link CODE` must reach the engine as the `/link` command; other words are text.
 SLASH_WORDS = frozenset({"link", "start", "help", "cancel", "book"})
+FILE_SHARE = "file_share"  # the subtype of a direct message that shares files
 
 
 def _clean(body: dict[str, Any]) -> dict[str, Any]:
@@ -29,7 +30,9 @@ def event_incoming(body: dict[str, Any]) -> Incoming | None:
     """A message or mention worth a turn, keyed by the Events API `event_id`."""
     event = body.get("event") or {}
     if event.get("type") == "message" and (
-        event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id")
+        event.get("channel_type") != "im"
+        or event.get("subtype") not in (None, FILE_SHARE)
+        or event.get("bot_id")
     ):
         return None  # channel chatter, edits, joins, our own messages: mentions cover channels
     if not event.get("user") or not body.get("event_id"):
@@ -58,6 +61,30 @@ def action_incoming(body: dict[str, Any]) -> Incoming | None:
     return Incoming(f"action:{user}:{stamp}", payload, str(channel or user))
 
 
+def event_files(event: dict[str, Any]) -> tuple[InboundFile, ...]:
+    """The files shared with a message, by their private download URLs (bot token needed).
+
+    A file Slack has not made readable yet (`file_access: check_file_info`) has no URL here
+    and is left out.
+    """
+    found = []
+    for shared in event.get("files") or []:
+        if not isinstance(shared, dict):
+            continue
+        url = shared.get("url_private_download") or shared.get("url_private")
+        if url:
+            size = shared.get("size")
+            found.append(
+                InboundFile(
+                    str(url),
+                    shared.get("mimetype") or None,
+                    shared.get("name") or None,
+                    size if isinstance(size, int) else None,
+                )
+            )
+    return tuple(found)
+
+
 def order_key(payload: dict[str, Any]) -> str:
     """The channel (or user) a recorded payload belongs to."""
     found = to_event(payload)
@@ -75,8 +102,10 @@ def to_event(payload: dict[str, Any]) -> tuple[InboundEvent, SendContext] | None
             event["user"],
             body.get("event_id"),
         )
-        text = MENTION.sub("", event.get("text") or "").strip() or "/start"
-        return InboundEvent.from_text(text=text, **common), _context(common)
+        text = MENTION.sub("", event.get("text") or "").strip()
+        if files := event_files(event):
+            return InboundEvent.from_files(files=files, text=text, **common), _context(common)
+        return InboundEvent.from_text(text=text or "/start", **common), _context(common)
     if kind == "command":
         common = _common(
             body.get("team_id", ""),

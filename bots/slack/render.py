@@ -19,15 +19,19 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render(reply: Reply) -> dict[str, Any]:
-    """`text` (notification fallback) and `blocks` for chat.postMessage / postEphemeral."""
+def render(reply: Reply, *, uploaded: bool = False) -> dict[str, Any]:
+    """`text` (notification fallback) and `blocks` for chat.postMessage / postEphemeral.
+
+    A hub file is shown by its link unless the sender `uploaded` it as a file instead.
+    """
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": escape(chunk)}}
         for chunk in chunk_text(reply.text, MAX_SECTION_TEXT)
         if chunk.strip()
     ]
-    if reply.image_url:
-        blocks.append({"type": "image", "image_url": reply.image_url, "alt_text": "image"})
+    image = reply.image_url or (reply.image_file.url if reply.image_file and not uploaded else None)
+    if image:
+        blocks.append({"type": "image", "image_url": image, "alt_text": "image"})
     if reply.document_url:
         link = f"<{reply.document_url}>"
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": link}})

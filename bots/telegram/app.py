@@ -28,10 +28,12 @@ from telegram.ext import (
 
 from bots.channel import TurnRunner
 from bots.engine import EventKind, InboundEvent
+from bots.hub_files import StoredHubFiles
 from bots.inbound import Accept, RetryDeliveryLater
 from bots.outbound import SendContext
 from bots.pacing import ChannelLimits
 from bots.telegram import payments, webhook
+from bots.telegram.files import message_files
 from bots.telegram.sender import TelegramSender
 from bots.telegram.settings import TelegramSettings
 from bots.telegram.webhook import PROVIDER, incoming
@@ -110,8 +112,9 @@ class TelegramAdapter:
         self.application.add_error_handler(self._on_error)
 
     def bind(self, runner: TurnRunner) -> None:
-        """Where events go: the shared turn runner."""
+        """Where events go: the shared turn runner; charts are read from its storage."""
         self._runner = runner
+        self.sender.files = StoredHubFiles(runner.uows, provider=PROVIDER)
 
     async def start(self, wait_seconds: float = 5.0) -> None:
         """Initialize (getMe); if Telegram is down, updates wait and the next one retries."""
@@ -166,6 +169,10 @@ class TelegramAdapter:
             await self._runner.run(event, provider=PROVIDER, context=send)
         elif message.text:
             event = InboundEvent.from_text(text=message.text, **common)
+            await self._runner.run(event, provider=PROVIDER, context=send)
+        elif files := message_files(message):
+            # A photo's caption is its text: "expense 12.50 GBP cards" under a receipt.
+            event = InboundEvent.from_files(files=files, text=message.caption, **common)
             await self._runner.run(event, provider=PROVIDER, context=send)
         else:
             event = InboundEvent(kind=EventKind.ATTACHMENT, **common)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice
 from telegram.constants import InvoiceLimit
 
-from bots.engine import Choice, Reply
+from bots.engine import Choice, HubFile, Reply
 from bots.outbound import chunk_text
 from bots.telegram.payments import telegram_amount
 from domain.billing.money import Money
@@ -25,6 +25,8 @@ class Part:
 
     method: Literal["message", "photo", "document", "invoice"]
     kwargs: dict[str, Any] = field(default_factory=dict)
+    # A file the hub holds: the sender uploads its bytes instead of handing Telegram a URL.
+    upload: HubFile | None = None
 
 
 def keyboard(choices: Sequence[Choice]) -> InlineKeyboardMarkup | None:
@@ -49,6 +51,8 @@ def render(reply: Reply) -> list[Part]:
     media: list[Part] = []
     if reply.image_url:
         media.append(Part("photo", {"photo": reply.image_url}))
+    elif reply.image_file:
+        media.append(Part("photo", {"photo": reply.image_file.url}, upload=reply.image_file))
     if reply.document_url:
         media.append(Part("document", {"document": reply.document_url}))
     parts: list[Part] = []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import httpx
 from pydantic import SecretStr
-from telegram import Bot, Message
+from telegram import Bot, InputFile, Message
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -20,6 +21,7 @@ from telegram.error import (
 )
 
 from bots.engine import Reply
+from bots.hub_files import HubFileReader
 from bots.outbound import SendContext, SendOutcomeUnknown, SentMessage
 from bots.pacing import ChannelLimits, Pacer
 from bots.telegram.render import Part, render
@@ -37,17 +39,28 @@ class TelegramSender:
     channels = frozenset({Channel.TELEGRAM})
 
     def __init__(
-        self, bot: Bot, *, limits: ChannelLimits, payment_token: SecretStr | None = None
+        self,
+        bot: Bot,
+        *,
+        limits: ChannelLimits,
+        payment_token: SecretStr | None = None,
+        files: HubFileReader | None = None,
     ) -> None:
-        """Send with this bot, pacing each chat; invoices carry the payment provider token."""
+        """Send with this bot, pacing each chat; invoices carry the payment provider token.
+
+        `files` reads the hub's own files (charts) to upload; without it Telegram is handed
+        their link, which it can fetch only when the hub has a public URL.
+        """
         self._bot = bot
         self._pacer = Pacer(limits.telegram_per_chat_interval)
         self._payment_token = payment_token
+        self.files = files
 
     async def send(self, *, chat_id: str, reply: Reply, context: SendContext) -> SentMessage:
         """Send every part of the reply; a failure after the first part is not retried."""
         target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
-        parts = render(reply)
+        # Read the hub's files first: a missing one must stop the reply before any part shows.
+        parts = [await self._with_bytes(part) for part in render(reply)]
         last: Message | None = None
         for index, part in enumerate(parts):
             await self._pacer.wait(chat_id)
@@ -63,6 +76,14 @@ class TelegramSender:
                 ) from exc
         assert last is not None
         return SentMessage(message_id=str(last.message_id))
+
+    async def _with_bytes(self, part: Part) -> Part:
+        """A part that names a hub file, with that file's bytes to upload in its place."""
+        if part.upload is None or self.files is None:
+            return part
+        content = await self.files.read(part.upload)
+        upload = InputFile(content, filename=part.upload.filename)
+        return replace(part, kwargs={**part.kwargs, part.method: upload})
 
     async def _call(self, part: Part, chat_id: int | str) -> Message:
         kwargs: dict[str, Any] = {"chat_id": chat_id, **part.kwargs}

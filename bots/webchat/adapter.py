@@ -4,6 +4,9 @@ A turn posted by the page (or a script) is answered synchronously: the replies a
 HTTP answer. Notices (confirmations, reminders) wait in the session's inbox until the
 page polls `GET /api/v1/chat/{session}/messages`. Session ids are issued by the server
 (`WebChatSessions`); an id it did not issue is refused before anything runs.
+`POST /api/v1/chat/upload` takes a file (a receipt) the same way, as multipart: it is
+checked (10 MB, a photo or a PDF, typed by its bytes) and kept in the file store before
+the turn runs, and its key is the event's file handle.
 """
 
 from __future__ import annotations
@@ -12,20 +15,22 @@ import re
 import time
 import uuid
 from dataclasses import replace
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, File, Form, HTTPException, Request, Response, UploadFile
 from pydantic import BaseModel, Field, model_validator
 
 from bots.channel import TurnRunner
-from bots.engine import InboundEvent
+from bots.engine import InboundEvent, InboundFile
 from bots.outbound import SendContext
 from bots.webchat.inbox import WebchatInbox
 from bots.webchat.sessions import WebChatSessions
 from domain.enums import Channel
+from domain.files import MAX_FILE_BYTES, FileRejected, keep_file, sniffed_type
 
 PROVIDER = "webchat"
 SESSION_SHAPE = r"^[A-Za-z0-9_.-]{8,128}$"
+_FORM_OVERHEAD = 64 * 1024  # the multipart boundaries and the small fields beside the file
 
 
 class ChatRequest(BaseModel):
@@ -48,6 +53,13 @@ class ChatRequest(BaseModel):
         if self.text is not None and not self.text.strip():
             raise ValueError("'text' is empty")
         return self
+
+
+def _refuse_oversized(request: Request) -> None:
+    """413 before the body is read when its declared length is past any acceptable upload."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_FILE_BYTES + _FORM_OVERHEAD:
+        raise HTTPException(413, f"a file may be at most {MAX_FILE_BYTES // 2**20} MB")
 
 
 class WebchatAdapter:
@@ -115,7 +127,7 @@ class WebchatAdapter:
         return str(payload.get("session") or "")
 
     def router(self) -> APIRouter:
-        """`POST /api/v1/chat` and `GET /api/v1/chat/{session}/messages`."""
+        """`POST /api/v1/chat` (and `/upload`), `GET /api/v1/chat/{session}/messages`."""
         routes = APIRouter()
 
         @routes.post("/api/v1/chat")
@@ -127,6 +139,43 @@ class WebchatAdapter:
             # The engine's share of the answer time, for browsers' dev tools and the benchmark.
             response.headers["Server-Timing"] = f"engine;dur={took * 1000:.1f}"
             return {"session": session, "replies": [reply.as_json() for reply in replies]}
+
+        @routes.post("/api/v1/chat/upload")
+        async def chat_upload(
+            request: Request,
+            file: Annotated[
+                UploadFile, File(description="A photo (JPEG, PNG, WebP, HEIC) or a PDF")
+            ],
+            session: Annotated[str | None, Form(pattern=SESSION_SHAPE)] = None,
+            text: Annotated[str | None, Form(max_length=2000)] = None,
+            timezone: Annotated[str | None, Form(max_length=64)] = None,
+            locale: Annotated[str | None, Form(max_length=16)] = None,
+        ) -> dict[str, Any]:
+            """A file (a receipt) with optional words, as multipart; answered like a message."""
+            _refuse_oversized(request)
+            known = self._sessions.issue() if session is None else self.issued(session)
+            content = await file.read(MAX_FILE_BYTES + 1)
+            try:
+                key = await keep_file(
+                    uows=self._bound().uows,
+                    content=content,
+                    content_type=file.content_type,
+                    filename=file.filename,
+                )
+            except FileRejected as refused:
+                raise HTTPException(413 if refused.too_large else 415, str(refused)) from None
+            sent = InboundFile(key, sniffed_type(content), file.filename, len(content))
+            event = InboundEvent.from_files(
+                files=(sent,),
+                text=text,
+                channel=Channel.WEBCHAT,
+                chat_id=known,
+                user_ref=known,
+                locale=locale,
+                timezone=timezone,
+            )
+            replies = await self._bound().answer(event)
+            return {"session": known, "replies": [reply.as_json() for reply in replies]}
 
         @routes.get("/api/v1/chat/{session}/messages")
         async def chat_inbox(session: str) -> dict[str, Any]:

@@ -98,3 +98,4 @@ class Expense:
     description: str | None = None
     recurrence: ExpenseRecurrence | None = None  # set on the first of a repeating cost
     recurring_from_id: UUID | None = None  # a repeat: the first one it copies
+    receipt_key: str | None = None  # its receipt in the file store, once fetched

@@ -11,6 +11,7 @@ from domain.billing.invoices import Invoice, LineRequest
 from domain.billing.invoicing import InvoiceRequest, issue_in, send_invoice_entry, tax_rule_for
 from domain.billing.money import InvalidAmount, Money, parse_amount
 from domain.billing.payments import BUILTIN_PROVIDER, Expense, Payment
+from domain.billing.receipts import receipt_entry
 from domain.billing.settlement import ReceivedPayment, Settlement, settle_payment
 from domain.booking.windows import TimeWindow
 from domain.clock import Clock
@@ -22,7 +23,9 @@ from domain.enums import (
     PaymentStatus,
 )
 from domain.errors import InvalidRequest, NotFound
+from domain.files import check_declared
 from domain.models import Booking, Client
+from domain.ports.files import ChannelFile
 from domain.ports.storage import UnitOfWork, UnitOfWorkFactory
 
 # A reader quotes a booking by its reference; bookings this far around today are searched.
@@ -162,11 +165,19 @@ async def add_expense(
     reader_id: UUID,
     text: str,
     recurrence: ExpenseRecurrence | None = None,
+    receipt: ChannelFile | None = None,
 ) -> Expense:
-    """'12.50 GBP cards', '12.50 cards' (the reader's currency) or '12.50 GBP cards deck'."""
+    """'12.50 GBP cards', '12.50 cards' (the reader's currency) or '12.50 GBP cards deck'.
+
+    A `receipt` sent in chat is fetched by the `expense.receipt` row written with the
+    expense; one the platform already says is too large or not a photo or PDF is refused
+    before anything is recorded.
+    """
     parts = text.split()
     if not parts:
         raise InvalidAmount("say how much and what for: expense 12.50 GBP cards")
+    if receipt is not None:
+        check_declared(receipt.file.content_type, receipt.file.size)
     async with uow:
         reader = await uow.readers.get(reader_id)
         if reader is None:
@@ -188,8 +199,25 @@ async def add_expense(
             recurrence=recurrence,
         )
         await uow.expenses.add(expense)
+        if receipt is not None:
+            await uow.outbox.add(receipt_entry(expense, receipt), clock.now())
         await uow.commit()
     return expense
+
+
+async def recent_expenses(
+    *, uow: UnitOfWork, clock: Clock, reader_id: UUID, days: int = 60, limit: int = 10
+) -> list[Expense]:
+    """The reader's latest expenses (their calendar's last `days` days), newest first."""
+    async with uow:
+        reader = await uow.readers.get(reader_id)
+        if reader is None:
+            raise NotFound("reader not found")
+        today = clock.now().astimezone(ZoneInfo(reader.timezone)).date()
+        found = await uow.expenses.for_reader(
+            reader_id, today - timedelta(days=days), today + timedelta(days=1)
+        )
+    return found[::-1][:limit]
 
 
 async def _booking_by_reference(

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from domain.billing.cancellation import refund_cancelled
 from domain.billing.invoice_delivery import InvoiceSender, send_invoice
+from domain.billing.receipts import attach_receipt
 from domain.billing.refund_effects import alert_dispute, apply_refund
 from domain.booking import reminders
 from domain.booking.externals import (
@@ -24,10 +25,11 @@ from domain.booking.externals import (
     tear_down,
 )
 from domain.clock import Clock
-from domain.enums import BookingStatus, OutboxKind
+from domain.enums import BookingStatus, Channel, OutboxKind
 from domain.errors import AuthExpired, PermanentConnectorError, TransientConnectorError
 from domain.models import OutboxEntry
 from domain.ports.accounts import AccountsResolver
+from domain.ports.files import ChannelFiles
 from domain.ports.notify import Notice, NoticeKind, Notifier
 from domain.ports.payments import PaymentProvider
 from domain.ports.storage import UnitOfWorkFactory
@@ -40,6 +42,7 @@ EFFECT_KINDS = (
     OutboxKind.PAYMENT_REFUND,
     OutboxKind.PAYMENT_DISPUTED,
     OutboxKind.INVOICE_SEND,
+    OutboxKind.EXPENSE_RECEIPT,
 )
 MAX_ATTEMPTS = 8
 _FIRST_RETRY, _LONGEST_RETRY = timedelta(seconds=30), timedelta(hours=1)
@@ -94,8 +97,14 @@ async def apply_effect(
     entry: OutboxEntry,
     payments: Mapping[str, PaymentProvider] | None = None,
     invoices: InvoiceSender | None = None,
+    channel_files: Mapping[Channel, ChannelFiles] | None = None,
 ) -> EffectResult:
     """Carry out one row; transient errors propagate so the caller can retry the whole row."""
+    if entry.kind is OutboxKind.EXPENSE_RECEIPT:
+        files = channel_files or {}
+        return await attach_receipt(
+            uows=uows, clock=clock, notifier=notifier, channel_files=files, entry=entry
+        )
     if entry.kind is OutboxKind.INVOICE_SEND:
         return await send_invoice(
             uows=uows, clock=clock, notifier=notifier, sender=invoices, entry=entry

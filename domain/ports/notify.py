@@ -24,6 +24,8 @@ class NoticeKind(StrEnum):
     INVOICE_ISSUED = "invoice_issued"  # to the client: the invoice, its PDF as a document
     INVOICE_REMINDER = "invoice_reminder"  # to the client: an unpaid invoice, again
     PAYOUT_STATEMENT = "payout_statement"  # to the reader: a payout, its statement PDF attached
+    RECEIPT_NOT_SAVED = "receipt_not_saved"  # to the reader: a receipt could not be kept
+    WEEKLY_DIGEST = "weekly_digest"  # to the reader: last week's figures, with a chart
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,6 +96,29 @@ class ExpenseRepository(Protocol):
         """
         ...
 
+    async def get(self, expense_id: UUID) -> Expense | None:
+        """One expense by id.
+
+        Args:
+            expense_id: The expense.
+
+        Returns:
+            The expense, or None.
+        """
+        ...
+
+    async def attach_receipt(self, expense_id: UUID, receipt_key: str) -> bool:
+        """Point an expense at its stored receipt, unless it has one already.
+
+        Args:
+            expense_id: The expense.
+            receipt_key: The receipt's key in the file store.
+
+        Returns:
+            Whether it was set now (False: the expense is gone or has its receipt).
+        """
+        ...
+
     async def recurring(self) -> list[tuple[Expense, date]]:
         """Every recurring expense, with the day of its latest occurrence.
 

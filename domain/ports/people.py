@@ -69,6 +69,18 @@ class ClientRepository(Protocol):
 class IdentityRepository(Protocol):
     """Chat accounts and one-time link codes."""
 
+    async def admin_id(self, email: str, name: str) -> UUID:
+        """The platform admin with this email, added when there is none yet.
+
+        Args:
+            email: The admin's email (lower case), their identity as an operator.
+            name: Their name, used when the admin is new.
+
+        Returns:
+            The admin's id.
+        """
+        ...
+
     async def get(self, identity_id: UUID) -> Identity | None:
         """One chat account by our id.
 

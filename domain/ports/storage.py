@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.ports.analytics import ActivityRepository, AnalyticsRepository, FunnelRepository
 from domain.ports.bookings import BookingRepository
 from domain.ports.catalog import (
     AvailabilityRepository,
@@ -12,6 +13,8 @@ from domain.ports.catalog import (
     ReaderRepository,
     ServiceRepository,
 )
+from domain.ports.dashboard import DashboardLinkRepository
+from domain.ports.files import FileStore
 from domain.ports.fx import FxRateRepository
 from domain.ports.invoices import InvoiceRepository, TaxRateRepository
 from domain.ports.ledger import LedgerRepository
@@ -52,6 +55,11 @@ class UnitOfWork(Protocol):
     expenses: ExpenseRepository
     payouts: PayoutRepository
     reports: ReportRepository
+    analytics: AnalyticsRepository
+    activity: ActivityRepository
+    funnel: FunnelRepository
+    dashboard_links: DashboardLinkRepository
+    files: FileStore
 
     async def __aenter__(self) -> Self:
         """Begin the transaction.

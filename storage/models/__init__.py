@@ -1,5 +1,18 @@
 """The whole schema; importing this package registers every table on `Base.metadata`."""
 
+from storage.models.analytics import (
+    AnalyticsClient,
+    AnalyticsClientMonth,
+    AnalyticsDirtyClient,
+    AnalyticsDirtyDay,
+    AnalyticsDuration,
+    AnalyticsHour,
+    AnalyticsRating,
+    AnalyticsReader,
+    AnalyticsRevenue,
+    DashboardLink,
+    FunnelMark,
+)
 from storage.models.base import Base
 from storage.models.billing import (
     Expense,
@@ -7,6 +20,7 @@ from storage.models.billing import (
     Invoice,
     InvoiceLine,
     InvoiceSequence,
+    LedgerDay,
     LedgerEntry,
     Payment,
     Payout,
@@ -21,6 +35,7 @@ from storage.models.catalog import (
     SpreadPosition,
     TarotSpread,
 )
+from storage.models.files import StoredFile
 from storage.models.infra import (
     AuditLog,
     ConversationState,
@@ -43,6 +58,15 @@ from storage.models.people import Admin, ChannelIdentity, Client, LinkCode, Read
 
 __all__ = (
     "Admin",
+    "AnalyticsClient",
+    "AnalyticsClientMonth",
+    "AnalyticsDirtyClient",
+    "AnalyticsDirtyDay",
+    "AnalyticsDuration",
+    "AnalyticsHour",
+    "AnalyticsRating",
+    "AnalyticsReader",
+    "AnalyticsRevenue",
     "AuditLog",
     "AvailabilityException",
     "AvailabilityRule",
@@ -56,8 +80,10 @@ __all__ = (
     "Client",
     "ConsentRecord",
     "ConversationState",
+    "DashboardLink",
     "Expense",
     "ExternalRef",
+    "FunnelMark",
     "FxRate",
     "HeldEmail",
     "InboundEvent",
@@ -65,6 +91,7 @@ __all__ = (
     "Invoice",
     "InvoiceLine",
     "InvoiceSequence",
+    "LedgerDay",
     "LedgerEntry",
     "LinkCode",
     "LoginCode",
@@ -80,6 +107,7 @@ __all__ = (
     "Segment",
     "Service",
     "SpreadPosition",
+    "StoredFile",
     "TarotSpread",
     "TaxRate",
 )

@@ -152,6 +152,8 @@ class Payment(Base):
             "provider_fee_minor",
         ),
         currency_check("payments"),
+        # A reader's payments received on one day: what the analytics rollups recompute.
+        sa.Index("ix_payments_reader_received", "reader_id", "received_at"),
         sa.UniqueConstraint("provider", "provider_payment_id"),
         sa.UniqueConstraint("provider", "checkout_id"),
         sa.CheckConstraint("refunded_minor <= amount_minor", name="refund_within_amount"),
@@ -230,6 +232,27 @@ class LedgerEntry(Base):
     payout_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("payouts.id"))
     memo: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = stamp()
+
+
+class LedgerDay(Base):
+    """A reader's legs of one (currency, account, kind) on one UTC day: their sum and count.
+
+    Written only by the triggers of migration 0015 on ledger_entries (insert, delete, and
+    an update of a column below), in the leg's own transaction, so it is always exactly a
+    GROUP BY over the legs; a P&L reads whole days here and its edge days from the legs.
+    Legs without a reader or a kind are not rolled up. Account and kind are the legs'
+    values, checked on ledger_entries already.
+    """
+
+    __tablename__ = "ledger_daily"
+
+    reader_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(sa.String(3), primary_key=True)
+    account: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    total_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    legs: Mapped[int] = mapped_column(sa.Integer)
 
 
 class Payout(Base):

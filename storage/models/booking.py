@@ -27,6 +27,7 @@ class Booking(Base):
         sa.Index("ix_bookings_reader_start", "reader_id", "starts_at"),
         sa.Index("ix_bookings_client_start", "client_id", "starts_at"),
         sa.Index("ix_bookings_status_start", "status", "starts_at"),
+        sa.Index("ix_bookings_created_at", "created_at"),  # live: bookings in the last hour
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -60,6 +61,7 @@ class ReadingSession(Base):
     """When a reading really started and ended (from Zoom events or the reader)."""
 
     __tablename__ = "reading_sessions"
+    __table_args__ = (sa.Index("ix_reading_sessions_started_at", "started_at"),)
 
     id: Mapped[uuid.UUID] = uuid_pk()
     booking_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("bookings.id"), unique=True)
@@ -92,7 +94,10 @@ class Rating(Base):
     """A client's stars and words after a reading."""
 
     __tablename__ = "ratings"
-    __table_args__ = (sa.CheckConstraint("stars >= 1 AND stars <= 5", name="stars_range"),)
+    __table_args__ = (
+        sa.CheckConstraint("stars >= 1 AND stars <= 5", name="stars_range"),
+        sa.Index("ix_ratings_reader_created", "reader_id", "created_at"),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     booking_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("bookings.id"), unique=True)

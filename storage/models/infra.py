@@ -68,6 +68,8 @@ class InboundEvent(Base):
             sqlite_where=sa.text("processed_at IS NULL"),
             postgresql_where=sa.text("processed_at IS NULL"),
         ),
+        # Live figures: deliveries of the last hour per provider.
+        sa.Index("ix_inbound_events_received_at", "received_at", "provider"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -88,6 +90,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         sa.CheckConstraint("attempts >= 0", name="attempts_nonneg"),
         sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+        sa.Index("ix_outbox_updated_at", "updated_at"),  # live: effects of the last hour
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()

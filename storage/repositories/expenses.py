@@ -42,6 +42,21 @@ class SqlExpenseRepository:
         )
         return (await self._session.execute(statement)).first() is not None
 
+    async def get(self, expense_id: UUID) -> Expense | None:
+        """One row by id."""
+        row = await self._session.get(ExpenseRow, expense_id)
+        return _expense(row) if row is not None else None
+
+    async def attach_receipt(self, expense_id: UUID, receipt_key: str) -> bool:
+        """UPDATE ... WHERE receipt_key IS NULL: a receipt is set once, never replaced."""
+        result = await self._session.execute(
+            sa.update(ExpenseRow)
+            .where(ExpenseRow.id == expense_id, ExpenseRow.receipt_key.is_(None))
+            .values(receipt_key=receipt_key)
+            .returning(ExpenseRow.id)
+        )
+        return result.first() is not None
+
     def _columns(self, expense: Expense) -> dict[str, Any]:
         return {
             "id": expense.id,
@@ -53,6 +68,7 @@ class SqlExpenseRepository:
             "incurred_on": expense.incurred_on,
             "recurrence": expense.recurrence,
             "recurring_from_id": expense.recurring_from_id,
+            "receipt_key": expense.receipt_key,
             "created_at": self._clock.now(),
         }
 
@@ -93,4 +109,5 @@ def _expense(row: ExpenseRow) -> Expense:
         row.description,
         row.recurrence,
         row.recurring_from_id,
+        row.receipt_key,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from uuid import UUID
 
@@ -12,6 +13,7 @@ from domain.clock import Clock, SystemClock
 from domain.enums import Channel, Role
 from domain.errors import NotFound
 from domain.models import Identity
+from storage.models import Admin as AdminRow
 from storage.models import ChannelIdentity as IdentityRow
 from storage.models import LinkCode as LinkCodeRow
 from storage.repositories._common import affected_rows
@@ -124,6 +126,16 @@ class SqlIdentityRepository:
     async def for_reader(self, reader_id: UUID) -> list[Identity]:
         """A reader's chat accounts, most recently active first."""
         return await self._owned_by(IdentityRow.reader_id == reader_id)
+
+    async def admin_id(self, email: str, name: str) -> UUID:
+        """Find by the unique email, else insert (the caller's transaction commits)."""
+        found = await self._session.scalar(sa.select(AdminRow.id).where(AdminRow.email == email))
+        if found is not None:
+            return found
+        admin = AdminRow(id=uuid.uuid4(), name=name, email=email, created_at=self._clock.now())
+        self._session.add(admin)
+        await self._session.flush()
+        return admin.id
 
     async def add_link_code(
         self,

@@ -147,7 +147,10 @@ def test_readers_pages_and_health(client: TestClient) -> None:
     page = client.get("/chat").text
     assert "/api/v1/chat" in page
     assert "/messages" in page  # the page collects later notices (confirmations, reminders)
-    assert "samia_chat_turns_total" in client.get("/metrics").text
+    metrics = client.get("/metrics").text
+    assert "samia_chat_turns_total" in metrics
+    assert "samia_outbox_queue_depth" in metrics
+    assert "samia_live_sessions" in metrics
 
 
 def test_the_admin_reads_a_sign_in_code_at_outbox(client: TestClient) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime, time
 
 from bots.conversations.deps import ChatDeps
 from bots.conversations.engine import build_engine
-from bots.engine import Engine, InboundEvent, MemoryConversationStore, Reply
+from bots.engine import Engine, InboundEvent, InboundFile, MemoryConversationStore, Reply
 from domain.clock import FixedClock
 from domain.enums import Channel
 from domain.models import Reader, Service, WeeklyHours
@@ -34,6 +34,18 @@ class Chat:
         """Type a message."""
         event = InboundEvent.from_text(
             channel=self.channel, chat_id=self.user, user_ref=self.user, text=text, **self._extra()
+        )
+        return await self._send(event)
+
+    async def attach(self, *files: InboundFile, caption: str | None = None) -> list[Reply]:
+        """Send files (a receipt photo), with a caption or without one."""
+        event = InboundEvent.from_files(
+            channel=self.channel,
+            chat_id=self.user,
+            user_ref=self.user,
+            files=files,
+            text=caption,
+            **self._extra(),
         )
         return await self._send(event)
 

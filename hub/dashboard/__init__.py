@@ -1,0 +1,1 @@
+"""The analytics dashboard: server-rendered pages for readers and admins, charts, CSV."""

@@ -1,0 +1,305 @@
+"""`AnalyticsRepository`: aggregates over the rollup tables, each one indexed range.
+
+Every rollup table leads with (reader_id, local_day), so a reader's figure for a period
+reads one contiguous stretch of one primary key; the platform's figures read the same
+tables by day across readers. Nothing here reads the bookings table.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.ports.analytics import (
+    ClientSummary,
+    CohortCell,
+    CountRow,
+    Feedback,
+    HourCount,
+    RevenueRow,
+    SessionCounts,
+    StarsCount,
+)
+from storage.models import (
+    AnalyticsClient,
+    AnalyticsClientMonth,
+    AnalyticsDuration,
+    AnalyticsHour,
+    AnalyticsRating,
+    AnalyticsRevenue,
+    Client,
+    Rating,
+    Reader,
+    Service,
+)
+from storage.repositories.analytics_rollups import RollupUpkeep
+
+_H, _V = AnalyticsHour, AnalyticsRevenue
+_COUNTS = (
+    "completed",
+    "no_show",
+    "cancelled",
+    "confirmed",
+    "booked_minutes",
+    "timed_sessions",
+    "held_seconds",
+)
+
+
+def _month(column: Any, dialect: str) -> sa.ColumnElement[str]:
+    """A date column's month as "YYYY-MM", on both backends."""
+    if dialect == "postgresql":
+        return sa.func.to_char(column, "YYYY-MM")
+    return sa.func.strftime("%Y-%m", column)
+
+
+class SqlAnalyticsRepository:
+    """`AnalyticsRepository` inside the caller's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        """Work inside the caller's session (the unit of work owns the transaction)."""
+        self._session = session
+        self._upkeep = RollupUpkeep(session)
+
+    def _dialect(self) -> str:
+        return self._session.get_bind().dialect.name
+
+    async def refresh(self, reader_id: UUID, now: datetime) -> int:
+        """Marked days and clients, recomputed from their rows."""
+        return await self._upkeep.refresh(reader_id, now)
+
+    async def readers_to_refresh(self, limit: int) -> list[UUID]:
+        """Readers with marks, or never built."""
+        return await self._upkeep.readers_marked(limit)
+
+    async def rebuild(self, reader_id: UUID, now: datetime) -> None:
+        """The reader's rollups from scratch."""
+        await self._upkeep.rebuild(reader_id, now)
+
+    async def sessions(
+        self, reader_id: UUID | None, start: date, end: date, *, by: str, service_id: UUID | None
+    ) -> list[SessionCounts]:
+        """One GROUP BY over the hour rollup."""
+        keys: dict[str, Any] = {
+            "day": _H.local_day,
+            "service": _H.service_id,
+            "month": _month(_H.local_day, self._dialect()),
+            "total": sa.literal(""),
+        }
+        key = keys[by].label("key")
+        statement = sa.select(key, *(sa.func.sum(getattr(_H, c)).label(c) for c in _COUNTS))
+        statement = statement.where(*self._days(_H, reader_id, start, end))
+        if service_id is not None:
+            statement = statement.where(_H.service_id == service_id)
+        if by != "total":
+            statement = statement.group_by(key).order_by(key)
+        rows = (await self._session.execute(statement)).all()
+        return [
+            SessionCounts(str(row.key), *(int(getattr(row, c) or 0) for c in _COUNTS))
+            for row in rows
+            if row.completed is not None
+        ]
+
+    @staticmethod
+    def _days(
+        table: Any, reader_id: UUID | None, start: date, end: date
+    ) -> list[sa.ColumnElement[bool]]:
+        where = [table.local_day >= start, table.local_day < end]
+        if reader_id is not None:
+            where.insert(0, table.reader_id == reader_id)
+        return where
+
+    async def hours(self, reader_id: UUID, start: date, end: date) -> list[HourCount]:
+        """Held and booked sessions per (day, hour), services summed."""
+        sessions = sa.func.sum(_H.completed + _H.confirmed).label("sessions")
+        rows = await self._session.execute(
+            sa.select(_H.local_day, _H.local_hour, sessions)
+            .where(*self._days(_H, reader_id, start, end))
+            .group_by(_H.local_day, _H.local_hour)
+        )
+        return [HourCount(r.local_day, r.local_hour, int(r.sessions)) for r in rows if r.sessions]
+
+    async def durations(self, reader_id: UUID, start: date, end: date) -> list[tuple[int, int]]:
+        """The minutes histogram summed over the days."""
+        d = AnalyticsDuration
+        total = sa.func.sum(d.sessions)
+        rows = await self._session.execute(
+            sa.select(d.minutes, total)
+            .where(*self._days(d, reader_id, start, end))
+            .group_by(d.minutes)
+            .order_by(d.minutes)
+        )
+        return [(int(minutes), int(count)) for minutes, count in rows]
+
+    async def stars(self, reader_id: UUID, start: date, end: date) -> list[StarsCount]:
+        """Ratings per month and stars."""
+        r = AnalyticsRating
+        month = _month(r.local_day, self._dialect()).label("month")
+        rows = await self._session.execute(
+            sa.select(month, r.stars, sa.func.sum(r.ratings))
+            .where(*self._days(r, reader_id, start, end))
+            .group_by(month, r.stars)
+            .order_by(month, r.stars)
+        )
+        return [
+            StarsCount(date.fromisoformat(f"{m}-01"), int(stars), int(count))
+            for m, stars, count in rows
+        ]
+
+    async def feedback(self, reader_id: UUID, limit: int) -> list[Feedback]:
+        """Newest ratings with words, by (reader_id, created_at)."""
+        rows = await self._session.execute(
+            sa.select(Rating.stars, Rating.feedback, Rating.created_at)
+            .where(Rating.reader_id == reader_id, Rating.feedback.is_not(None))
+            .where(Rating.feedback != "")
+            .order_by(Rating.created_at.desc())
+            .limit(limit)
+        )
+        return [Feedback(int(s), str(text), at) for s, text, at in rows]
+
+    async def revenue(
+        self, reader_id: UUID | None, start: date, end: date, *, by: str, service_id: UUID | None
+    ) -> list[RevenueRow]:
+        """Reader: their currency; platform: the platform currency of each snapshot."""
+        platform = reader_id is None
+        currency = _V.platform_currency if platform else _V.currency
+        gross = _V.platform_net_minor if platform else _V.gross_minor - _V.refunded_minor
+        refunded = sa.literal(0) if platform else _V.refunded_minor
+        keys: dict[str, Any] = {
+            "day": _V.local_day,
+            "month": _month(_V.local_day, self._dialect()),
+            "service": _V.service_id,
+            "country": _V.country,
+            "kind": sa.func.coalesce(Service.kind, "other"),
+            "total": sa.literal(""),
+        }
+        key = keys[by].label("key")
+        statement = sa.select(
+            key,
+            currency.label("currency"),
+            sa.func.sum(_V.payments),
+            # For the platform, the "gross" column already is net of refunds.
+            sa.func.sum(gross + refunded),
+            sa.func.sum(refunded),
+            sa.func.sum(_V.platform_fee_minor),
+        ).where(*self._days(_V, reader_id, start, end), currency.is_not(None))
+        if by == "kind":
+            statement = statement.select_from(_V).outerjoin(Service, Service.id == _V.service_id)
+        if service_id is not None:
+            statement = statement.where(_V.service_id == service_id)
+        rows = await self._session.execute(
+            statement.group_by(key, currency).order_by(key, currency)
+        )
+        return [
+            RevenueRow(str(k), str(cur), int(n), int(g), int(r), int(f))
+            for k, cur, n, g, r, f in rows
+        ]
+
+    async def client_summary(self, reader_id: UUID) -> ClientSummary:
+        """Counts and the mean gap in one pass; the median by offset on its index."""
+        c = AnalyticsClient
+        repeaters = sa.func.sum(sa.case((c.sessions > 1, 1), else_=0))
+        clients, repeat, average = (
+            await self._session.execute(
+                sa.select(sa.func.count(), repeaters, sa.func.avg(c.mean_gap_seconds)).where(
+                    c.reader_id == reader_id
+                )
+            )
+        ).one()
+        median = None
+        gaps = int(repeat or 0)
+        if gaps:
+            middle = await self._session.scalars(
+                sa.select(c.mean_gap_seconds)
+                .where(c.reader_id == reader_id, c.mean_gap_seconds.is_not(None))
+                .order_by(c.mean_gap_seconds)
+                .offset((gaps - 1) // 2)
+                .limit(1 if gaps % 2 else 2)
+            )
+            values = [int(v) for v in middle if v is not None]
+            median = sum(values) / len(values)
+        return ClientSummary(
+            int(clients), gaps, float(average) if average is not None else None, median
+        )
+
+    async def clients_in(self, reader_id: UUID, first: date, last: date) -> tuple[int, int]:
+        """Distinct clients of the months, and those whose first month is among them."""
+        m, c = AnalyticsClientMonth, AnalyticsClient
+        active = await self._session.scalar(
+            sa.select(sa.func.count(sa.distinct(m.client_id))).where(
+                m.reader_id == reader_id, m.local_month >= first, m.local_month <= last
+            )
+        )
+        new = await self._session.scalar(
+            sa.select(sa.func.count()).where(
+                c.reader_id == reader_id, c.first_month >= first, c.first_month <= last
+            )
+        )
+        return int(active or 0), int(new or 0)
+
+    async def cohorts(self, reader_id: UUID, first: date, last: date) -> list[CohortCell]:
+        """The cohorts' clients joined to their active months, counted per cell."""
+        m, c = AnalyticsClientMonth, AnalyticsClient
+        rows = await self._session.execute(
+            sa.select(c.first_month, m.local_month, sa.func.count())
+            .join(m, sa.and_(m.reader_id == c.reader_id, m.client_id == c.client_id))
+            .where(c.reader_id == reader_id, c.first_month >= first, c.first_month <= last)
+            .group_by(c.first_month, m.local_month)
+            .order_by(c.first_month, m.local_month)
+        )
+        return [CohortCell(cohort, month, int(n)) for cohort, month, n in rows]
+
+    async def active_clients(self, start: date, end: date) -> list[CountRow]:
+        """COUNT(DISTINCT client) per month over (local_month, client_id)."""
+        m = AnalyticsClientMonth
+        month = _month(m.local_month, self._dialect()).label("month")
+        rows = await self._session.execute(
+            sa.select(month, sa.func.count(sa.distinct(m.client_id)))
+            .where(m.local_month >= start.replace(day=1), m.local_month < end)
+            .group_by(month)
+            .order_by(month)
+        )
+        return [CountRow(str(key), int(count)) for key, count in rows]
+
+    async def signups(self, start: datetime, end: datetime, *, readers: bool) -> list[datetime]:
+        """Creation instants of clients or readers in the window."""
+        table: Any = Reader if readers else Client
+        rows = await self._session.scalars(
+            sa.select(table.created_at)
+            .where(table.created_at >= start, table.created_at < end)
+            .order_by(table.created_at)
+        )
+        return list(rows)
+
+    async def clients_by_country(self) -> list[CountRow]:
+        """Clients per country, erased clients left out."""
+        country = sa.func.coalesce(Client.country, "").label("country")
+        rows = await self._session.execute(
+            sa.select(country, sa.func.count())
+            .where(Client.erased_at.is_(None))
+            .group_by(country)
+            .order_by(sa.func.count().desc(), country)
+        )
+        return [CountRow(str(key), int(count)) for key, count in rows]
+
+    async def last_seen(self, min_sessions: int, start: datetime, end: datetime) -> list[CountRow]:
+        """One GROUP BY per client, then per day of the last session (in SQL)."""
+        c = AnalyticsClient
+        per_client = (
+            sa.select(sa.func.max(c.last_session_at).label("last"))
+            .group_by(c.client_id)
+            .having(sa.func.sum(c.sessions) >= min_sessions)
+            .subquery()
+        )
+        rows = await self._session.execute(
+            sa.select(per_client.c.last).where(per_client.c.last >= start, per_client.c.last < end)
+        )
+        days: dict[str, int] = {}
+        for (last,) in rows:
+            key = last.date().isoformat()
+            days[key] = days.get(key, 0) + 1
+        return [CountRow(day, count) for day, count in sorted(days.items())]
