@@ -157,7 +157,8 @@ async def upkeep(database: Database, url: str, reader_id: uuid.UUID, service_id:
     async def write(n: int) -> None:
         booking = BookingModel(
             id=uuid.uuid4(), reader_id=reader_id, client_id=client_id, service_id=service_id,
-            starts_at=start + timedelta(minutes=30 * n), ends_at=start + timedelta(minutes=30 * n + 30),
+            starts_at=start + timedelta(minutes=30 * n),
+            ends_at=start + timedelta(minutes=30 * n + 30),
             client_timezone="UTC", status=BookingStatus.CONFIRMED, service_kind=ServiceKind.VIDEO,
             pricing_model=PricingModel.FIXED, price_minor=4000, currency="USD",
             source_channel=Channel.WEBCHAT,
@@ -192,7 +193,8 @@ async def upkeep(database: Database, url: str, reader_id: uuid.UUID, service_id:
         await figures.reader_for(uows=database.uows, clock=clock, reader_id=reader_id)
         refresh.append(time.perf_counter() - started)
     print(
-        f"refresh after one write (one day + one client): median {statistics.median(refresh) * 1000:.2f} ms"
+        "refresh after one write (one day + one client): "
+        f"median {statistics.median(refresh) * 1000:.2f} ms"
     )
 
 
@@ -209,7 +211,8 @@ async def set_triggers(url: str, *, enabled: bool) -> None:
                 conn.exec_driver_sql(f"ALTER TABLE bookings {verb} TRIGGER {name}")
         elif not enabled:
             saved = conn.exec_driver_sql(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'bookings'"
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'trigger' AND tbl_name = 'bookings'"
             ).all()
             _SAVED[:] = saved
             for name, _ in saved:
