@@ -8,7 +8,7 @@ import re
 from bots.conversations.common import Conv
 from bots.conversations.deps import ChatDeps
 from bots.conversations.stats_charts import weekday_names
-from bots.conversations.stats_common import analytics_words, money, today, with_chart
+from bots.conversations.stats_common import money, period_of, period_refused, with_chart
 from bots.conversations.verbs import StatsVerb as Verb
 from bots.engine import Conversation, InboundEvent, Reply, Step, Turn
 from bots.language.messages import Msg
@@ -16,9 +16,7 @@ from domain import errors
 from domain.analytics import funnel as funnels
 from domain.analytics.charts import Funnel, FunnelStep, Heatmap, LineChart, Series
 from domain.analytics.live import live_figures
-from domain.analytics.periods import PeriodNotStarted, parse_analytics_period
 from domain.analytics.platform import platform_figures, refresh_marked
-from domain.billing.reports import ReportPeriod
 from domain.enums import FunnelStep as Step_
 from domain.enums import Role
 
@@ -45,17 +43,6 @@ def admin_intent(text: str) -> str | None:
     return next((e for e, pattern in ADMIN_PATTERNS.items() if pattern.match(line)), None)
 
 
-def _period(turn: Turn[ChatDeps], event: InboundEvent, entry: str, default: str) -> ReportPeriod:
-    typed = event.action.arg if event.action else None
-    if typed is None and (
-        match := ADMIN_PATTERNS[entry].match(" ".join((event.text or "").split()))
-    ):
-        typed = match.groupdict().get("period")
-    return parse_analytics_period(
-        analytics_words(typed), today(turn), locale=turn.actor.language, default=default
-    )
-
-
 def _look(turn: Turn[ChatDeps], title: str, subtitle: str) -> dict[str, str]:
     return {"title": title, "subtitle": subtitle, "language": turn.actor.language}
 
@@ -63,9 +50,9 @@ def _look(turn: Turn[ChatDeps], title: str, subtitle: str) -> dict[str, str]:
 async def platform(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """'platform [period]': growth, revenue and fees, top services and countries."""
     try:
-        period = _period(turn, event, "intent:platform", "last 90 days")
+        period = period_of(turn, event, ADMIN_PATTERNS["intent:platform"], "last 90 days")
     except errors.InvalidRequest as error:
-        return _refused(turn, error)
+        return period_refused(turn, error, choices=())
     await refresh_marked(uows=turn.deps.uows, clock=turn.deps.clock)
     async with turn.deps.uows(read_only=True) as uow:
         figures = await platform_figures(uow=uow, period=period, now=turn.now)
@@ -102,9 +89,9 @@ async def platform(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 async def funnel(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """'funnel [period]': clients per step, per channel, and the whole as a funnel chart."""
     try:
-        period = _period(turn, event, "intent:funnel", "last 30 days")
+        period = period_of(turn, event, ADMIN_PATTERNS["intent:funnel"], "last 30 days")
     except errors.InvalidRequest as error:
-        return _refused(turn, error)
+        return period_refused(turn, error, choices=())
     async with turn.deps.uows(read_only=True) as uow:
         rows = await funnels.funnel(uow=uow, period=period)
     if not rows:
@@ -123,9 +110,9 @@ async def funnel(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
 async def churn(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
     """'churn [period]': regular clients lost per month (no session for 90 days)."""
     try:
-        period = _period(turn, event, "intent:churn", "last 90 days")
+        period = period_of(turn, event, ADMIN_PATTERNS["intent:churn"], "last 90 days")
     except errors.InvalidRequest as error:
-        return _refused(turn, error)
+        return period_refused(turn, error, choices=())
     async with turn.deps.uows(read_only=True) as uow:
         figures = await platform_figures(uow=uow, period=period, now=turn.now)
     if not figures.churn:
@@ -179,12 +166,6 @@ async def live(turn: Turn[ChatDeps], event: InboundEvent) -> Step:
             matrix=tuple(tuple(float(n) for n in row) for row in now.activity),
         )
     return Step.end(*await with_chart(turn, text, spec, choices=()))
-
-
-def _refused(turn: Turn[ChatDeps], error: errors.InvalidRequest) -> Step:
-    if isinstance(error, PeriodNotStarted):
-        return Step.end(Reply(turn.t(Msg.STATS_FUTURE, period=error.period.label)))
-    return Step.end(Reply(turn.t(Msg.STATS_HELP)))
 
 
 CONVERSATION: Conversation[ChatDeps] = Conversation(

@@ -17,7 +17,7 @@ from bots.language.messages import Msg
 from domain import errors
 from domain.analytics import reader as figures
 from domain.analytics.charts import ChartSpec
-from domain.analytics.periods import PeriodNotStarted, parse_analytics_period
+from domain.analytics.periods import PeriodNotStarted, calendar_locale, parse_analytics_period
 from domain.billing.reports import ReportPeriod
 from domain.billing.statements import zone_of
 from domain.models import Reader
@@ -72,16 +72,20 @@ def today(turn: Turn[ChatDeps]) -> date:
 
 
 def period_of(
-    turn: Turn[ChatDeps], event: InboundEvent, entry: str, default: str, country: str | None
+    turn: Turn[ChatDeps],
+    event: InboundEvent,
+    command: re.Pattern[str],
+    default: str,
+    country: str | None = None,
 ) -> ReportPeriod:
-    """The period typed after the command (or carried by the button), in the reader's days.
+    """The period typed after `command` (or carried by the button), in the person's days.
 
-    Weeks start where the reader's language and country start them (Saturday in Egypt).
+    Weeks start where the person's language and country start them (Saturday in Egypt).
     """
     typed = event.action.arg if event.action else None
-    if typed is None and (match := PATTERNS[entry].match(" ".join((event.text or "").split()))):
-        typed = match["period"]
-    locale = f"{turn.actor.language}_{country}" if country else turn.actor.language
+    if typed is None and (match := command.match(" ".join((event.text or "").split()))):
+        typed = match.groupdict().get("period")
+    locale = calendar_locale(turn.actor.language, country)
     return parse_analytics_period(
         analytics_words(typed), today(turn), locale=locale, default=default
     )
@@ -98,15 +102,23 @@ async def answer(
         reader = await figures.reader_for(
             uows=turn.deps.uows, clock=turn.deps.clock, reader_id=turn.actor.person_id
         )
-        period = period_of(turn, event, entry, default, reader.country)
-    except PeriodNotStarted as error:
-        text = turn.t(Msg.STATS_FUTURE, period=error.period.label)
-        return Step.end(Reply(text, choices=reader_menu(turn)))
-    except errors.InvalidRequest:
-        return Step.end(Reply(turn.t(Msg.STATS_HELP), choices=reader_menu(turn)))
+        period = period_of(turn, event, PATTERNS[entry], default, reader.country)
+    except errors.InvalidRequest as error:
+        return period_refused(turn, error, choices=reader_menu(turn))
     text, spec = await figure(turn, reader, period)
     choices = (*_more(turn, period), *reader_menu(turn))
     return Step.end(*await with_chart(turn, text, spec, choices=choices))
+
+
+def period_refused(
+    turn: Turn[ChatDeps], error: errors.InvalidRequest, *, choices: tuple[Choice, ...]
+) -> Step:
+    """A period not begun is named; one that cannot be read gets how to ask."""
+    if isinstance(error, PeriodNotStarted):
+        text = turn.t(Msg.STATS_FUTURE, period=error.period.label)
+    else:
+        text = turn.t(Msg.STATS_HELP)
+    return Step.end(Reply(text, choices=choices))
 
 
 async def with_chart(

@@ -9,21 +9,25 @@ retention are the reader's whole practice: their rollups are not kept per servic
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from domain.analytics import reader as figures
 from domain.analytics.live import LiveFigures, live_figures
-from domain.analytics.periods import PeriodNotStarted, between, parse_analytics_period
+from domain.analytics.periods import (
+    PeriodNotStarted,
+    between,
+    calendar_locale,
+    parse_analytics_period,
+)
 from domain.analytics.platform import PlatformFigures, platform_figures, refresh_marked
 from domain.billing.reports import ReportPeriod
 from domain.clock import Clock
 from domain.errors import InvalidRequest, NotFound
 from domain.models import Reader, Service
-from domain.ports.analytics import RevenueRow, SessionCounts
-from domain.ports.storage import UnitOfWork, UnitOfWorkFactory
+from domain.ports.storage import UnitOfWorkFactory
 
 
 class PeriodProblem(StrEnum):
@@ -122,7 +126,7 @@ async def reader_figures(
 ) -> ReaderFigures:
     """One reader's figures for a period, narrowed to one of their services when asked."""
     reader = await figures.reader_for(uows=uows, clock=clock, reader_id=reader_id)
-    locale = reader.languages[0] if reader.languages else "en"
+    locale = calendar_locale(reader.languages[0] if reader.languages else "en", reader.country)
     period = ask.resolve(reader_today(reader, clock.now()), locale)
     async with uows(read_only=True) as uow:
         services = await uow.services.for_reader(reader.id)
@@ -134,75 +138,12 @@ async def reader_figures(
             period=period,
             services=services,
             service=service,
-            revenue=await figures.revenue(uow=uow, reader=reader, period=period)
-            if service is None
-            else await _service_revenue(uow, reader, period, service),
-            sessions=await figures.sessions(uow=uow, reader=reader, period=period)
-            if service is None
-            else await _service_sessions(uow, reader, period, service),
+            revenue=await figures.revenue(uow=uow, reader=reader, period=period, service=service),
+            sessions=await figures.sessions(uow=uow, reader=reader, period=period, service=service),
             ratings=await figures.ratings(uow=uow, reader=reader, period=period),
             peak=await figures.peak_hours(uow=uow, reader=reader, period=period),
             retention=await figures.retention(uow=uow, reader=reader, period=period),
         )
-
-
-async def _service_revenue(
-    uow: UnitOfWork, reader: Reader, period: ReportPeriod, service: Service
-) -> figures.Revenue:
-    """`figures.revenue` for one service's payments."""
-    by = "day" if (period.end - period.start).days <= 62 else "month"
-    rows = await uow.analytics.revenue(
-        reader.id, period.start, period.after, by=by, service_id=service.id
-    )
-    mine = [r for r in rows if r.currency == reader.currency]
-    net = sum(r.net_minor for r in mine)
-    return figures.Revenue(
-        currency=reader.currency,
-        payments=sum(r.payments for r in mine),
-        gross_minor=sum(r.gross_minor for r in mine),
-        refunded_minor=sum(r.refunded_minor for r in mine),
-        by_bucket=_filled(period, by, mine),
-        by_service=[(service.name, net)] if mine else [],
-    )
-
-
-async def _service_sessions(
-    uow: UnitOfWork, reader: Reader, period: ReportPeriod, service: Service
-) -> figures.Sessions:
-    """`figures.sessions` for one service; the median length is not kept per service."""
-    rows = await uow.analytics.sessions(
-        reader.id, period.start, period.after, by="total", service_id=service.id
-    )
-    total = rows[0] if rows else SessionCounts("")
-    timed = total.timed_sessions
-    return figures.Sessions(
-        completed=total.completed,
-        no_show=total.no_show,
-        cancelled=total.cancelled,
-        upcoming=total.confirmed,
-        average_minutes=total.held_seconds / 60 / timed if timed else None,
-        median_minutes=None,
-        timed_sessions=timed,
-        booked_minutes=total.booked_minutes,
-        # Open hours are the reader's, shared by every service they sell.
-        offered_minutes=await figures.offered_minutes(uow=uow, reader=reader, period=period),
-    )
-
-
-def _filled(period: ReportPeriod, by: str, rows: list[RevenueRow]) -> list[tuple[str, int]]:
-    """Every day (or month) of the period, zero where nothing came in."""
-    got: dict[str, int] = {}
-    for row in rows:
-        key = row.key[:10] if by == "day" else row.key[:7]
-        got[key] = got.get(key, 0) + row.net_minor
-    keys: list[str] = []
-    day = period.start
-    while day <= period.end:
-        key = day.isoformat() if by == "day" else day.isoformat()[:7]
-        if not keys or keys[-1] != key:
-            keys.append(key)
-        day += timedelta(days=1)
-    return [(key, got.get(key, 0)) for key in keys]
 
 
 async def platform_page(

@@ -28,6 +28,11 @@ def first_weekday(locale: str) -> int:
         return 0
 
 
+def calendar_locale(language: str, country: str | None) -> str:
+    """The locale whose calendar a person's weeks follow: "ar_EG", or "ar" alone."""
+    return f"{language}_{country}" if country else language
+
+
 def week_of(day: date, locale: str) -> ReportPeriod:
     """The person's week that contains `day`."""
     start = day - timedelta(days=(day.weekday() - first_weekday(locale)) % 7)
@@ -97,6 +102,7 @@ __all__ = (
     "PERIOD_HELP",
     "PeriodNotStarted",
     "between",
+    "calendar_locale",
     "first_weekday",
     "parse_analytics_period",
     "week_of",

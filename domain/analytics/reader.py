@@ -6,7 +6,6 @@ clients that changed are recomputed), so a figure is exact the moment after a ch
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,7 +17,7 @@ from domain.booking import rules
 from domain.booking.availability import open_intervals
 from domain.clock import Clock
 from domain.errors import NotFound
-from domain.models import Reader
+from domain.models import Reader, Service
 from domain.ports.analytics import CohortCell, Feedback, RevenueRow, SessionCounts
 from domain.ports.storage import UnitOfWork, UnitOfWorkFactory
 
@@ -124,17 +123,24 @@ async def reader_for(*, uows: UnitOfWorkFactory, clock: Clock, reader_id: UUID) 
 
 
 async def revenue(
-    *, uow: UnitOfWork, reader: Reader, period: ReportPeriod, today: date | None = None
+    *,
+    uow: UnitOfWork,
+    reader: Reader,
+    period: ReportPeriod,
+    today: date | None = None,
+    service: Service | None = None,
 ) -> Revenue:
     """Net revenue with its buckets (days for a month or less, months beyond).
 
     Buckets stop at `today` when given: a line that drops to zero tomorrow would say
-    business stopped, when the days have only not come yet.
+    business stopped, when the days have only not come yet. With `service`, only that
+    service's payments count.
     """
     by = "day" if (period.end - period.start).days <= 62 else "month"
     args = (reader.id, period.start, period.after)
-    buckets = await uow.analytics.revenue(*args, by=by, service_id=None)
-    services = await uow.analytics.revenue(*args, by="service", service_id=None)
+    only = service.id if service else None
+    buckets = await uow.analytics.revenue(*args, by=by, service_id=only)
+    services = await uow.analytics.revenue(*args, by="service", service_id=only)
     names = {s.id: s.name for s in await uow.services.for_reader(reader.id)}
     mine = [r for r in buckets if r.currency == reader.currency]
     by_service = sorted(
@@ -155,7 +161,9 @@ def _filled(
     period: ReportPeriod, by: str, rows: list[RevenueRow], last_day: date
 ) -> list[tuple[str, int]]:
     """Every bucket of the period up to `last_day`, zero where nothing came in."""
-    got = {r.key[:10] if by == "day" else r.key[:7]: r.net_minor for r in rows}
+    got: dict[str, int] = defaultdict(int)
+    for row in rows:
+        got[row.key[:10] if by == "day" else row.key[:7]] += row.net_minor
     keys: list[str] = []
     day = period.start
     while day <= min(period.end, last_day) or not keys:
@@ -166,14 +174,20 @@ def _filled(
     return [(key, got.get(key, 0)) for key in keys]
 
 
-async def sessions(*, uow: UnitOfWork, reader: Reader, period: ReportPeriod) -> Sessions:
-    """Outcomes, real lengths and utilisation of the period's sessions."""
+async def sessions(
+    *, uow: UnitOfWork, reader: Reader, period: ReportPeriod, service: Service | None = None
+) -> Sessions:
+    """Outcomes, real lengths and utilisation of the period's sessions (of one service).
+
+    Lengths are kept per day, not per service: with `service` the median is None.
+    Open hours are the reader's, shared by every service they sell.
+    """
     args = (reader.id, period.start, period.after)
-    [total] = await uow.analytics.sessions(*args, by="total", service_id=None) or [
+    only = service.id if service else None
+    [total] = await uow.analytics.sessions(*args, by="total", service_id=only) or [
         SessionCounts("")
     ]
-    lengths = await uow.analytics.durations(*args)
-    minutes = [m for m, count in lengths for _ in range(count)]
+    median = None if service else _median(await uow.analytics.durations(*args))
     return Sessions(
         completed=total.completed,
         no_show=total.no_show,
@@ -182,11 +196,27 @@ async def sessions(*, uow: UnitOfWork, reader: Reader, period: ReportPeriod) -> 
         average_minutes=total.held_seconds / 60 / total.timed_sessions
         if total.timed_sessions
         else None,
-        median_minutes=float(statistics.median(minutes)) if minutes else None,
+        median_minutes=median,
         timed_sessions=total.timed_sessions,
         booked_minutes=total.booked_minutes,
         offered_minutes=await offered_minutes(uow=uow, reader=reader, period=period),
     )
+
+
+def _median(histogram: list[tuple[int, int]]) -> float | None:
+    """The median of a (value, count) histogram ordered by value, without expanding it."""
+    total = sum(count for _, count in histogram)
+    if not total:
+        return None
+    middle = [(total - 1) // 2, total // 2]  # the one or two middle positions
+    found: list[int] = []
+    seen = 0
+    for value, count in histogram:
+        while middle and middle[0] < seen + count:
+            found.append(value)
+            middle.pop(0)
+        seen += count
+    return sum(found) / 2
 
 
 async def offered_minutes(*, uow: UnitOfWork, reader: Reader, period: ReportPeriod) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -79,3 +80,23 @@ async def row_by_id(session: AsyncSession, model: Any, row_id: UUID) -> Row[Any]
     table = table_of(model)
     found: Row[Any] | None = (await session.execute(_by_id(table), {"row_id": row_id})).first()
     return found
+
+
+# The two-key advisory lock space (apart from the one-key space bookings lock readers in):
+# each user of it picks its own class, and the key is 32 bits of the reader's id.
+_READER_LOCK = sa.select(
+    sa.func.pg_advisory_xact_lock(sa.bindparam("lock_class"), sa.bindparam("lock_key"))
+)
+
+
+async def lock_reader_for(session: AsyncSession, lock_class: int, reader_id: UUID) -> None:
+    """PostgreSQL: a transaction-scoped advisory lock on one reader for one purpose.
+
+    SQLite needs none: writing units of work begin IMMEDIATE, so the database's one write
+    lock is held already. A collision of two readers' keys only makes them take turns.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(reader_id.bytes, digest_size=4).digest()
+    key = int.from_bytes(digest, "big", signed=True)
+    await session.execute(_READER_LOCK, {"lock_class": lock_class, "lock_key": key})

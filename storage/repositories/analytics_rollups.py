@@ -7,7 +7,6 @@ differs (one local day's window, or all of a reader's history).
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -39,7 +38,7 @@ from storage.models import (
     ReadingSession,
 )
 from storage.models.analytics import NO_SERVICE
-from storage.repositories._common import table_of
+from storage.repositories._common import lock_reader_for, table_of
 from storage.repositories.analytics_clients import client_rows, held_sessions
 
 _B, _S, _R, _P = table_of(Booking), table_of(ReadingSession), table_of(Rating), table_of(Payment)
@@ -223,12 +222,8 @@ class RollupUpkeep:
         self._session = session
 
     async def _lock(self, reader_id: UUID) -> None:
-        """Two refreshes of one reader take turns (PostgreSQL); SQLite writers already do."""
-        if self._session.get_bind().dialect.name == "postgresql":
-            key = int.from_bytes(hashlib.blake2b(reader_id.bytes, digest_size=4).digest(), "big")
-            await self._session.execute(
-                sa.select(sa.func.pg_advisory_xact_lock(_LOCK_CLASS, key - 2**31))
-            )
+        """Two refreshes of one reader take turns (`lock_reader_for`)."""
+        await lock_reader_for(self._session, _LOCK_CLASS, reader_id)
 
     async def _reader(self, reader_id: UUID) -> tuple[ZoneInfo, str] | None:
         row = (

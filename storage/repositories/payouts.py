@@ -9,7 +9,6 @@ caller checks by comparing the counts.
 from __future__ import annotations
 
 import functools
-import hashlib
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -22,23 +21,13 @@ from domain.billing.statements import Payout, PayoutStatement, UnpaidTotals
 from domain.enums import LedgerAccount, LedgerDirection, PayoutStatus, PostingKind
 from storage.models import LedgerEntry
 from storage.models import Payout as PayoutRow
-from storage.repositories._common import affected_rows, table_of
+from storage.repositories._common import affected_rows, lock_reader_for, table_of
 
 _PAYOUTS = table_of(PayoutRow)
 _LEGS = table_of(LedgerEntry)
 # What a payout settles; payouts' own postings are never counted again.
 SETTLED_KINDS = (PostingKind.PAYMENT, PostingKind.REFUND, PostingKind.DISPUTE)
-# The two-key advisory lock space (apart from the one-key space bookings lock readers in).
-_PAYOUT_LOCK_CLASS = 0x5041_594F  # "PAYO"
-_ADVISORY_LOCK = sa.select(
-    sa.func.pg_advisory_xact_lock(sa.bindparam("lock_class"), sa.bindparam("lock_key"))
-)
-
-
-def _lock_key(reader_id: UUID) -> int:
-    """32 bits of the reader's id; a collision only makes two readers take turns."""
-    digest = hashlib.blake2b(reader_id.bytes, digest_size=4).digest()
-    return int.from_bytes(digest, "big", signed=True)
+_PAYOUT_LOCK_CLASS = 0x5041_594F  # "PAYO": the payout run's class of reader locks
 
 
 def _unclaimed(reader_id: Any, before: Any) -> list[sa.ColumnElement[bool]]:
@@ -134,11 +123,8 @@ class SqlPayoutRepository:
         return self._session.get_bind().dialect.name
 
     async def lock_reader(self, reader_id: UUID) -> None:
-        """PostgreSQL: a transaction-scoped advisory lock per reader. SQLite: writing units
-        of work begin IMMEDIATE, so the database's one write lock is held already."""
-        if self._dialect() == "postgresql":
-            params = {"lock_class": _PAYOUT_LOCK_CLASS, "lock_key": _lock_key(reader_id)}
-            await self._session.execute(_ADVISORY_LOCK, params)
+        """A per-reader lock for the payout run (`lock_reader_for`)."""
+        await lock_reader_for(self._session, _PAYOUT_LOCK_CLASS, reader_id)
 
     async def readers_due(self, before: datetime) -> list[UUID]:
         """DISTINCT over the partial set of unclaimed legs."""
