@@ -5,7 +5,7 @@ bookings and payments) into a scratch SQLite file, or uses `--database URL`, ser
 hub on a loopback port and signs in by one-time links. Then, for the reader's page (this
 month and the last 90 days) and the admin's platform page:
 - cold: a fresh browser profile each time (nothing cached: HTML, CSS, script and the
-  1.4 MB gzipped plotly.js all travel), from navigation start to every chart drawn, and
+  0.5 MB gzipped plotly.js all travel), from navigation start to every chart drawn, and
   to the first paint (headline numbers and tables are on screen before the charts);
 - warm: reloads with the browser's cache (plotly.js comes from it), same end point;
 - server: the HTML alone (figures computed, page rendered), over HTTP;

@@ -181,6 +181,8 @@ class LoyaltyKind(StrEnum):
     REFERRAL_BONUS = "referral_bonus"
     ADJUSTMENT = "adjustment"
     EXPIRED = "expired"
+    BONUS = "bonus"  # 5th session, birthday, review: `reason` says which
+    REVERSED = "reversed"  # points of a refunded payment taken back
 
 
 class ReferralStatus(StrEnum):
@@ -276,10 +278,40 @@ class OutboxStatus(StrEnum):
 
 
 class ConsentKind(StrEnum):
-    """What a client agreed (or stopped agreeing) to."""
+    """What a client agreed (or stopped agreeing) to: the purpose of the messages."""
 
     MARKETING = "marketing"
     DATA_PROCESSING = "data_processing"
+    SERVICE = "service"  # confirmations, reminders and follow-ups of their own bookings
+
+
+class SequenceTrigger(StrEnum):
+    """The event a follow-up sequence's delays count from."""
+
+    SESSION_COMPLETED = "session_completed"
+    NO_SHOW = "no_show"
+    FIRST_BOOKING = "first_booking"
+    BIRTHDAY = "birthday"
+    PACKAGE_LOW = "package_low"
+    QUIET_60_DAYS = "quiet_60_days"
+
+
+class EnrolmentStatus(StrEnum):
+    """Where one client stands in one run of a follow-up sequence."""
+
+    ACTIVE = "active"
+    DONE = "done"
+    LEFT = "left"  # e.g. booked again during a win-back
+
+
+class AudienceStatus(StrEnum):
+    """A member's state in an email audience (Mailchimp's status values)."""
+
+    SUBSCRIBED = "subscribed"
+    UNSUBSCRIBED = "unsubscribed"
+    CLEANED = "cleaned"
+    PENDING = "pending"
+    ARCHIVED = "archived"
 
 
 class FunnelStep(StrEnum):

@@ -22,7 +22,8 @@ from babel.messages.pofile import read_po, write_po
 
 from bots.language.catalog import DEFAULT_LANGUAGE as SOURCE_LANGUAGE
 from bots.language.catalog import DOMAIN, LOCALES_DIR
-from bots.language.messages import Msg, PluralMsg
+from bots.language.message_sets import MESSAGE_SETS
+from bots.language.messages import PluralMsg
 
 MessageId = str | tuple[str, str]
 
@@ -89,7 +90,7 @@ def compile_all(locales_dir: Path = LOCALES_DIR) -> list[Path]:
 
 def code_message_ids() -> list[MessageId]:
     """Every message id the code can send."""
-    ids: list[MessageId] = [m.value for m in Msg]
+    ids: list[MessageId] = list(dict.fromkeys(m.value for enum in MESSAGE_SETS for m in enum))
     ids.extend((p.singular, p.plural) for p in PluralMsg)
     return ids
 

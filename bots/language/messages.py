@@ -26,8 +26,8 @@ class Msg(StrEnum):
         "Try 'book tomorrow at 5pm' or tap a button."
     )
     READER_HELP_SHORT = (
-        "Ask me for today, upcoming sessions, your summary, or set your hours "
-        "('mon 10:00-18:00', 'off 2026-12-24')."
+        "Ask me for today, upcoming sessions, your stats or your dashboard link, "
+        "or set your hours ('mon 10:00-18:00', 'off 2026-12-24')."
     )
     STARTING_OVER = "OK, let's start over."
     NOT_UNDERSTOOD = "I didn't understand that. Here is what I can do:"
@@ -298,7 +298,7 @@ class Msg(StrEnum):
     STATS_RATING = "{average} ★ from {count}"
     STATS_HELP = (
         "Ask for your figures like: stats, stats last month, revenue 2026-10, ratings, "
-        "retention, peak hours or clients."
+        "retention, peak hours or clients; or dashboard for the same figures on a web page."
     )
     STATS_FUTURE = "{period} has not started yet; ask for a period up to today."
     STATS_CHART_FAILED = "(The chart could not be drawn this time; the figures above are right.)"

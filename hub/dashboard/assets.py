@@ -1,8 +1,11 @@
-"""The dashboard's static files: its CSS and script, and plotly.js from the `plotly` package.
+"""The dashboard's static files: its CSS and script, and the vendored plotly.js.
 
-Nothing comes from a CDN, so the dashboard works with the machine offline. Each URL
-carries its content's version, so browsers keep the files for a year and a new release
-is a new URL; plotly.js (4.8 MB) goes out gzipped (about 1.4 MB), compressed once.
+Nothing comes from a CDN, so the dashboard works with the machine offline. plotly.js is
+its "cartesian" distribution (static/vendor, MIT, as published by Plotly): the dashboard
+draws only scatter, bar and heatmap traces, and that bundle (1.5 MB, 0.5 MB gzipped)
+parses in a third of the time of the full one (4.8 MB), which was most of a cold load.
+Each URL carries its content's version, so browsers keep the files for a year and a new
+release is a new URL; each file is compressed once.
 """
 
 from __future__ import annotations
@@ -11,15 +14,13 @@ import functools
 import gzip
 import hashlib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-import plotly
 from fastapi import APIRouter, Header, HTTPException
 from fastapi.responses import Response
 
 STATIC = Path(__file__).with_name("static")
-PLOTLY_NAME = f"plotly-{plotly.__version__}.min.js"
+PLOTLY_NAME = "plotly-cartesian-4.1.1.min.js"
 _TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 _FOREVER = "public, max-age=31536000, immutable"
 
@@ -44,8 +45,7 @@ def _asset(body: bytes, suffix: str) -> Asset:
 def asset(name: str) -> Asset | None:
     """The named file, read (and compressed) once; None for any other name."""
     if name == PLOTLY_NAME:
-        source = resources.files("plotly") / "package_data" / "plotly.min.js"
-        return _asset(source.read_bytes(), ".js")
+        return _asset((STATIC / "vendor" / name).read_bytes(), ".js")
     if name in ("dashboard.css", "dashboard.js"):
         return _asset((STATIC / name).read_bytes(), Path(name).suffix)
     return None

@@ -1,6 +1,6 @@
 """Plotly figures (plain JSON-able dicts) for the dashboard's charts.
 
-The browser draws them with the plotly.js that the `plotly` Python package ships (served
+The browser draws them with the vendored plotly.js (cartesian bundle, served
 by the hub, no CDN). Built for a phone first: fixed height, no drag-to-zoom (a finger
 scrolls the page instead), hover labels carrying the formatted value, the value axis on
 the reading side (the right in Arabic) and horizontal bars growing from it.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -65,6 +65,12 @@ class Reader(Base):
         sa.Boolean, default=False, server_default=sa.false()
     )
     payment_window_minutes: Mapped[int] = mapped_column(sa.Integer, default=30, server_default="30")
+    # Loyalty: points per whole unit of the reader's currency settled, and what a free
+    # session costs in points (0: no free sessions, points only discount).
+    loyalty_points_per_unit: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+    loyalty_free_session_points: Mapped[int] = mapped_column(
+        sa.Integer, default=500, server_default="500"
+    )
     ics_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # Bumped by every booking write for this reader; the UPDATE doubles as the lock that
     # serializes concurrent booking writes on SQLite and PostgreSQL alike.
@@ -93,6 +99,10 @@ class Client(Base):
     marketing_consent_source: Mapped[str | None] = mapped_column(sa.String(64))
     marketing_consent_at: Mapped[datetime | None] = mapped_column()
     preferred_channel: Mapped[Channel | None] = mapped_column(str_enum(Channel))
+    # Local wall times (the client's zone) no follow-up or campaign is sent between;
+    # a window may wrap midnight (22:00-08:00).
+    quiet_hours_start: Mapped[time | None] = mapped_column(sa.Time)
+    quiet_hours_end: Mapped[time | None] = mapped_column(sa.Time)
     erased_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = stamp()
 

@@ -36,6 +36,7 @@ from domain.models import Reader
 from storage.db import create_engine
 from storage.migrate import upgrade
 from storage.models import LedgerDay, LedgerEntry
+from storage.models import Reader as ReaderRow
 from storage.scratch import scratch_postgres_database
 from storage.uow import Database
 from tests.conftest import BACKENDS
@@ -186,10 +187,33 @@ def url_at_0014(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
         yield url
 
 
+def _readers_at_old_revision(engine: sa.Engine, count: int) -> list[uuid.UUID | None]:
+    """Readers written with only the columns the old schema has (later ones add more)."""
+    existing = {column["name"] for column in sa.inspect(engine).get_columns("readers")}
+    columns = [c._copy() for c in ReaderRow.__table__.columns if c.name in existing]
+    table = sa.Table("readers", sa.MetaData(), *columns)
+    ids: list[uuid.UUID | None] = [uuid.uuid4() for _ in range(count)]
+    rows = [
+        dict(
+            id=i,
+            slug=f"old-{n}",
+            name=f"R{n}",
+            timezone="UTC",
+            currency="GBP",
+            languages=[],
+            created_at=datetime.now(UTC),
+        )
+        for n, i in enumerate(ids)
+    ]
+    with engine.begin() as conn:
+        conn.execute(sa.insert(table), rows)
+    return ids
+
+
 async def test_the_migration_rolls_up_the_legs_already_there(url_at_0014: str) -> None:
-    readers = [*await _readers(url_at_0014, 2), None]
-    rng = random.Random(3)
     engine = create_engine(url_at_0014)
+    readers = [*_readers_at_old_revision(engine, 2), None]
+    rng = random.Random(3)
     with engine.begin() as conn:
         conn.execute(sa.insert(LedgerEntry.__table__), [_leg(rng, readers) for _ in range(200)])
     upgrade(url_at_0014)
