@@ -265,6 +265,8 @@ class EmailKind(StrEnum):
 
     LOGIN_CODE = "login_code"
     INVOICE = "invoice"  # an invoice or a reminder of one, its PDF attached
+    CAMPAIGN = "campaign"  # a reader's campaign to a consenting client (built-in provider)
+    FOLLOW_UP = "follow_up"  # a follow-up sequence step sent by email
 
 
 class OutboxStatus(StrEnum):

@@ -26,6 +26,9 @@ class NoticeKind(StrEnum):
     PAYOUT_STATEMENT = "payout_statement"  # to the reader: a payout, its statement PDF attached
     RECEIPT_NOT_SAVED = "receipt_not_saved"  # to the reader: a receipt could not be kept
     WEEKLY_DIGEST = "weekly_digest"  # to the reader: last week's figures, with a chart
+    CAMPAIGN = "campaign"  # to the client: a reader's campaign message (marketing)
+    FOLLOW_UP = "follow_up"  # to the client: one step of a follow-up sequence
+    CAMPAIGN_REPORT = "campaign_report"  # to the reader: how their campaign went
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,18 +27,26 @@ depends_on = None
 
 _CONSENT_KINDS_0015 = ("marketing", "data_processing")
 _CONSENT_KINDS_0016 = (*_CONSENT_KINDS_0015, "service")
+_EMAIL_KINDS_0015 = ("login_code", "invoice")
+_EMAIL_KINDS_0016 = (*_EMAIL_KINDS_0015, "campaign", "follow_up")
 _LOYALTY_KINDS_0015 = ("earned", "redeemed", "referral_bonus", "adjustment", "expired")
 _LOYALTY_KINDS_0016 = (*_LOYALTY_KINDS_0015, "bonus", "reversed")
 
 
 def _swap_check(batch_op: Any, table: str, kinds: tuple[str, ...]) -> None:
     """Replace the CHECK constraint of `table.kind` with one allowing `kinds`."""
-    name = {"consent_records": "consentkind_values", "loyalty_ledger": "loyaltykind_values"}[table]
+    name = {
+        "consent_records": "consentkind_values",
+        "loyalty_ledger": "loyaltykind_values",
+        "email_outbox": "emailkind_values",
+    }[table]
     batch_op.drop_constraint(op.f(f"ck_{table}_{name}"), type_="check")
     batch_op.create_check_constraint(name, f"kind IN ({', '.join(repr(k) for k in kinds)})")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("email_outbox") as batch_op:
+        _swap_check(batch_op, "email_outbox", _EMAIL_KINDS_0016)
     op.create_table(
         "sync_cursors",
         sa.Column("name", sa.String(length=64), nullable=False),
@@ -400,6 +408,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("email_outbox") as batch_op:
+        _swap_check(batch_op, "email_outbox", _EMAIL_KINDS_0015)
     with op.batch_alter_table("segments", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_segments_reader_id_name"), type_="unique")
         batch_op.drop_column("rule")
