@@ -37,6 +37,8 @@ DEFAULT_SCHEDULES: dict[str, timedelta] = {
     "refresh-analytics": timedelta(minutes=1),  # figures refresh their reader first anyway
     "repeat-expenses": timedelta(hours=1),
     "send-weekly-digest": timedelta(hours=1),
+    # The ECB publishes once a business day; a run fetches only what is new (or nothing).
+    "sync-fx-rates": timedelta(hours=6),
 }
 
 
