@@ -40,6 +40,7 @@ from domain.clock import FixedClock
 from domain.enums import BookingStatus, Channel, PaymentStatus, PricingModel, ServiceKind
 from domain.models import Booking as BookingModel
 from storage.db import create_engine
+from storage.migrate import upgrade
 from storage.models import Booking, Payment, Rating
 from storage.uow import Database
 
@@ -226,6 +227,12 @@ async def set_triggers(url: str, *, enabled: bool) -> None:
 _SAVED: list[Any] = []
 
 
+# The seeded readers (id, service id, slug), read back from a kept file.
+_READERS = (
+    "SELECT r.id, s.id, r.slug FROM readers r JOIN services s ON s.reader_id = r.id ORDER BY r.slug"
+)
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=100_000)
@@ -233,6 +240,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--writes", type=int, default=300)
     parser.add_argument("--postgres", metavar="URL", help="a scratch database on this server")
+    parser.add_argument(
+        "--keep", metavar="FILE", type=Path,
+        help="a SQLite file kept after the run; seeded once, reused (measured again) after",
+    )  # fmt: skip
     return parser.parse_args()
 
 
@@ -253,8 +264,27 @@ async def measure(
 
 def main() -> None:
     args = parse_args()
+    if args.keep is not None and args.keep.exists():
+        url = f"sqlite:///{args.keep}"
+        upgrade(url)
+        seed_engine = create_engine(url)
+        with seed_engine.connect() as conn:
+            readers = [
+                (uuid.UUID(str(r)), uuid.UUID(str(s)), slug)
+                for r, s, slug in conn.execute(sa.text(_READERS))
+            ]
+            first = conn.execute(sa.text("SELECT id FROM clients LIMIT 1")).scalar_one()
+            clients = [uuid.UUID(str(first))]
+        seed_engine.dispose()
+        print(f"database: sqlite, reused {args.keep}")
+        asyncio.run(measure(url, args, readers, clients))
+        return
     with contextlib.ExitStack() as scope:
-        url = scratch_database(scope, args.postgres)
+        if args.keep is not None:
+            url = f"sqlite:///{args.keep}"
+            upgrade(url)
+        else:
+            url = scratch_database(scope, args.postgres)
         now = utc_now()
         started = time.perf_counter()
         readers = seed_readers(url, now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bots.language import translator
 from bots.language.messages import Msg
 from bots.notices import INVOICE_NOTICES, invoice_headline
+from domain.enums import InvoiceKind
 from domain.ports.email import EmailCopy
 from domain.ports.notify import Notice, NoticeKind
 
@@ -25,11 +26,12 @@ class NoticeEmails:
         params = notice.params
         names = {"number": params.get("number", ""), "reader": params.get("reader", "")}
         reminder = notice.kind is NoticeKind.INVOICE_REMINDER
-        subject = t(
-            Msg.INVOICE_REMINDER_SUBJECT if reminder else Msg.INVOICE_EMAIL_SUBJECT, **names
-        )
+        credit_note = params.get("document") == InvoiceKind.CREDIT_NOTE.value
+        subject_id = Msg.INVOICE_REMINDER_SUBJECT if reminder else Msg.INVOICE_EMAIL_SUBJECT
+        subject = t(Msg.CREDIT_NOTE_EMAIL_SUBJECT if credit_note else subject_id, **names)
         lines = [invoice_headline(t, notice.kind, dict(params), language), ""]
         if params.get("document_url"):
-            lines += [t(Msg.INVOICE_EMAIL_LINK), params["document_url"], ""]
+            link = Msg.CREDIT_NOTE_EMAIL_LINK if credit_note else Msg.INVOICE_EMAIL_LINK
+            lines += [t(link), params["document_url"], ""]
         lines.append(t(Msg.INVOICE_EMAIL_SIGNATURE, reader=names["reader"]))
         return EmailCopy(subject=subject, text="\n".join(lines))

@@ -20,6 +20,7 @@ from bots.language.messages import Msg
 from bots.notice_digest import digest_headline
 from domain.billing import receipts
 from domain.booking.queries import BookingView, booking_view
+from domain.enums import InvoiceKind
 from domain.errors import NotFound
 from domain.ports.notify import Notice, NoticeKind
 from domain.ports.storage import UnitOfWorkFactory
@@ -149,6 +150,8 @@ def invoice_headline(
         int(params.get("amount_minor", "0") or 0), params.get("currency", "USD"), language
     )
     message = Msg.INVOICE_NUDGE if kind is NoticeKind.INVOICE_REMINDER else Msg.INVOICE_READY
+    if params.get("document") == InvoiceKind.CREDIT_NOTE.value:
+        message = Msg.CREDIT_NOTE_READY
     return t(
         message, number=params.get("number", ""), reader=params.get("reader", ""), amount=amount
     )

@@ -160,6 +160,9 @@ class Msg(StrEnum):
     INVOICE_REMINDER_SUBJECT = "Reminder: invoice {number} from {reader} is unpaid"
     INVOICE_EMAIL_LINK = "The invoice is attached as a PDF. You can also open it here:"
     INVOICE_EMAIL_SIGNATURE = "Thank you,\n{reader}"
+    CREDIT_NOTE_READY = "Here is your credit note {number} from {reader}: {amount} refunded."
+    CREDIT_NOTE_EMAIL_SUBJECT = "Credit note {number} from {reader}"
+    CREDIT_NOTE_EMAIL_LINK = "The credit note is attached as a PDF. You can also open it here:"
     PAYMENT_DISPUTED = (
         "A client's bank disputed a payment of {amount}. Reason given: {reason}. "
         "The amount is held back from your payout until the dispute is settled."

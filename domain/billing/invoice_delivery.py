@@ -91,6 +91,7 @@ def invoice_notice(parties: _Parties, document_url: str, *, reminder: bool) -> N
             "currency": invoice.currency,
             "reader": parties.reader.brand,
             "document_url": document_url,
+            "document": invoice.kind.value,  # an invoice or a credit note
         },
     )
 

@@ -87,7 +87,9 @@ async def credit_invoice(
 ) -> Invoice:
     """A credit note for all of an invoice (or for `lines`), never more than is left of it."""
     async with uow:
-        note = await credit_in(uow, clock.now(), invoice_id, lines)
+        now = clock.now()
+        note = await credit_in(uow, now, invoice_id, lines)
+        await uow.outbox.add(send_invoice_entry(note, reminder=False), now)
         await uow.commit()
     return note
 

@@ -225,7 +225,11 @@ async def _book_refund(
         payment.status = PaymentStatus.REFUNDED
     await uow.payments.save(payment)
     if payment.invoice_id is not None:
-        await _credit_note(uow, now, payment.invoice_id, amount)
+        note = await _credit_note(uow, now, payment.invoice_id, amount)
+        # A refund's note goes to the client like the invoice did; a chargeback's is
+        # only booked (the client's bank, not the reader, gave the money back).
+        if note is not None and not dispute:
+            await uow.outbox.add(send_invoice_entry(note, reminder=False), now)
 
 
 async def _match(uow: UnitOfWork, received: ReceivedPayment) -> Payment:
@@ -323,20 +327,22 @@ async def _refunded_split(uow: UnitOfWork, payment: Payment) -> PaymentSplit | N
     )
 
 
-async def _credit_note(uow: UnitOfWork, now: datetime, invoice_id: UUID, amount: Money) -> None:
+async def _credit_note(
+    uow: UnitOfWork, now: datetime, invoice_id: UUID, amount: Money
+) -> Invoice | None:
     """A credit note for the refunded amount, as much as the invoice still allows."""
     invoice = await uow.invoices.get(invoice_id)
     if invoice is None:
-        return
+        return None
     credited = sum(n.total.amount_minor for n in await uow.invoices.credits_of(invoice_id))
     left = invoice.total.amount_minor - credited
     gross = min(amount.amount_minor, left)
     if gross <= 0:
-        return
+        return None
     unit = gross
     if not invoice.rule.inclusive and invoice.rule.rate_bps and not invoice.rule.reverse_charge:
         unit = gross * BASIS_POINTS // (BASIS_POINTS + invoice.rule.rate_bps)  # its net
-    await credit_in(uow, now, invoice_id, [LineRequest("Refund", unit)])
+    return await credit_in(uow, now, invoice_id, [LineRequest("Refund", unit)])
 
 
 async def _reader(uow: UnitOfWork, reader_id: UUID) -> Reader:

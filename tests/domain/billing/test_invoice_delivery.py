@@ -21,6 +21,7 @@ from connectors.meetings.fake import FakeMeetings
 from connectors.settings import SmtpSettings
 from domain.billing import reader_money
 from domain.billing.invoice_delivery import InvoiceSender
+from domain.billing.invoicing import credit_invoice
 from domain.billing.invoices import Invoice
 from domain.booking.effects import apply_effect
 from domain.booking.externals import EffectResult
@@ -170,6 +171,27 @@ async def test_the_email_carries_the_invoice_pdf_and_its_link(desk: Desk) -> Non
     text = pdf_text(attachment.data)
     assert invoice.number in text
     assert "£40.00" in text
+
+
+async def test_a_credit_note_reaches_the_client_as_a_credit_note_once(desk: Desk) -> None:
+    invoice = await desk.bill(desk.lina, "40")
+    note = await credit_invoice(uow=desk.database.uows(), clock=desk.clock, invoice_id=invoice.id)
+
+    await desk.run(issue_key(note))
+    again = await desk.run(issue_key(note))
+
+    assert "email: sent before" in again.detail
+    [notice] = desk.notifier.of_kind(NoticeKind.INVOICE_ISSUED)
+    assert notice.notice.params["document"] == "credit_note"
+    assert isinstance(desk.mailer, RecordingMailer)
+    [email] = desk.mailer.sent
+    assert email.subject == f"Credit note {note.number} from Samia Tarot"
+    assert f"Here is your credit note {note.number} from Samia Tarot: £40.00 refunded." in (
+        email.text
+    )
+    assert "The credit note is attached as a PDF." in email.text
+    [attachment] = email.attachments
+    assert invoice.number in pdf_text(attachment.data)  # the note names what it credits
 
 
 async def test_an_arabic_reader_of_email_gets_it_in_arabic(desk: Desk) -> None:

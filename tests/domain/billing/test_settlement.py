@@ -176,6 +176,10 @@ async def test_refunds_are_booked_up_to_their_running_total_once(shop: Shop) -> 
     assert (owed, fees, net) == (0, 0, {"GBP": 0})
     assert [n.kind for n in notes] == [InvoiceKind.CREDIT_NOTE] * 2
     assert sum(n.total.amount_minor for n in notes) == 6000
+    async with shop.uows() as uow:  # each note goes to the client once, like the invoice
+        for note in notes:
+            assert await uow.outbox.get_by_key(f"invoice.send:{note.id}:issue") is not None
+    assert (await outbox_kinds(shop)).count(OutboxKind.INVOICE_SEND.value) == 3
 
 
 async def test_a_refund_in_another_currency_is_refused(shop: Shop) -> None:
