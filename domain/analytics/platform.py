@@ -81,8 +81,8 @@ async def platform_figures(
     return PlatformFigures(
         period=period,
         growth=Growth(
-            new_clients=_weekly(await analytics.signups(*window, readers=False)),
-            new_readers=_weekly(await analytics.signups(*window, readers=True)),
+            new_clients=await analytics.signups_per_week(*window, readers=False),
+            new_readers=await analytics.signups_per_week(*window, readers=True),
             active_clients=await analytics.active_clients(start, after),
         ),
         revenue_by_kind=await analytics.revenue(None, start, after, by="kind", service_id=None),
@@ -97,11 +97,6 @@ async def platform_figures(
 
 def _instant(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
-
-
-def _weekly(instants: list[datetime]) -> list[CountRow]:
-    weeks = Counter((i.date() - timedelta(days=i.weekday())).isoformat() for i in instants)
-    return [CountRow(week, count) for week, count in sorted(weeks.items())]
 
 
 async def _popularity(uow: UnitOfWork, period: ReportPeriod) -> list[Popularity]:

@@ -270,8 +270,10 @@ class AnalyticsRepository(Protocol):
         """
         ...
 
-    async def signups(self, start: datetime, end: datetime, *, readers: bool) -> list[datetime]:
-        """When each new client (or reader) joined, for growth per week.
+    async def signups_per_week(
+        self, start: datetime, end: datetime, *, readers: bool
+    ) -> list[CountRow]:
+        """How many clients (or readers) joined in each UTC week, for growth.
 
         Args:
             start: First instant.
@@ -279,7 +281,7 @@ class AnalyticsRepository(Protocol):
             readers: Readers instead of clients.
 
         Returns:
-            The creation instants, ascending.
+            One row per week with sign-ups, keyed by its Monday ("YYYY-MM-DD"), ascending.
         """
         ...
 

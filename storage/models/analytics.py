@@ -136,6 +136,9 @@ class AnalyticsClient(Base):
     __table_args__ = (
         sa.Index("ix_analytics_reader_clients_first", "reader_id", "first_month"),
         sa.Index("ix_analytics_reader_clients_gap", "reader_id", "mean_gap_seconds"),
+        # The platform's churn: clients whose last session is in a window, then all their rows.
+        sa.Index("ix_analytics_reader_clients_last", "last_session_at", "client_id"),
+        sa.Index("ix_analytics_reader_clients_client", "client_id", "last_session_at", "sessions"),
     )
 
     reader_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -145,6 +148,22 @@ class AnalyticsClient(Base):
     sessions: Mapped[int] = mapped_column(sa.Integer)
     first_month: Mapped[date] = mapped_column(sa.Date)
     mean_gap_seconds: Mapped[int | None] = mapped_column(sa.BigInteger)  # None: one session
+
+
+class AnalyticsGap(Base):
+    """A reader's clients by whole days between their sessions (-1: only one session).
+
+    The reader's client count, repeat rate, mean gap and the bucket holding the median
+    are sums over these few rows instead of a pass over every client; each bucket is
+    recounted from `analytics_reader_clients` when a client in it changes.
+    """
+
+    __tablename__ = "analytics_reader_gaps"
+
+    reader_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    gap_day: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    clients: Mapped[int] = mapped_column(sa.Integer)
+    gap_seconds: Mapped[int] = mapped_column(sa.BigInteger)  # their mean gaps, summed
 
 
 class DashboardLink(Base):

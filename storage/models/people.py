@@ -83,6 +83,7 @@ class Client(Base):
     """A person who books readings; personal data is blanked on erasure, the row stays."""
 
     __tablename__ = "clients"
+    __table_args__ = (sa.Index("ix_clients_created_at", "created_at"),)  # growth per week
 
     id: Mapped[uuid.UUID] = uuid_pk()
     name: Mapped[str | None] = mapped_column(sa.String(200))

@@ -7,7 +7,7 @@ tables by day across readers. Nothing here reads the bookings table.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -28,6 +28,7 @@ from storage.models import (
     AnalyticsClient,
     AnalyticsClientMonth,
     AnalyticsDuration,
+    AnalyticsGap,
     AnalyticsHour,
     AnalyticsRating,
     AnalyticsRevenue,
@@ -36,6 +37,7 @@ from storage.models import (
     Reader,
     Service,
 )
+from storage.repositories.analytics_clients import DAY_SECONDS
 from storage.repositories.analytics_rollups import RollupUpkeep
 
 _H, _V = AnalyticsHour, AnalyticsRevenue
@@ -200,31 +202,39 @@ class SqlAnalyticsRepository:
         ]
 
     async def client_summary(self, reader_id: UUID) -> ClientSummary:
-        """Counts and the mean gap in one pass; the median by offset on its index."""
-        c = AnalyticsClient
-        repeaters = sa.func.sum(sa.case((c.sessions > 1, 1), else_=0))
-        clients, repeat, average = (
+        """Counts and mean gap from the gap buckets; the median read inside its bucket."""
+        buckets = (
             await self._session.execute(
-                sa.select(sa.func.count(), repeaters, sa.func.avg(c.mean_gap_seconds)).where(
-                    c.reader_id == reader_id
-                )
+                sa.select(AnalyticsGap.gap_day, AnalyticsGap.clients, AnalyticsGap.gap_seconds)
+                .where(AnalyticsGap.reader_id == reader_id)
+                .order_by(AnalyticsGap.gap_day)
             )
-        ).one()
-        median = None
-        gaps = int(repeat or 0)
-        if gaps:
-            middle = await self._session.scalars(
-                sa.select(c.mean_gap_seconds)
-                .where(c.reader_id == reader_id, c.mean_gap_seconds.is_not(None))
-                .order_by(c.mean_gap_seconds)
-                .offset((gaps - 1) // 2)
-                .limit(1 if gaps % 2 else 2)
+        ).all()
+        clients = sum(int(n) for _, n, _ in buckets)
+        repeat = [(int(day), int(n), int(seconds)) for day, n, seconds in buckets if day >= 0]
+        gaps = sum(n for _, n, _ in repeat)
+        if not gaps:
+            return ClientSummary(clients, 0, None, None)
+        average = sum(seconds for _, _, seconds in repeat) / gaps
+        middle = (gaps - 1) // 2  # the rank of the (lower) middle gap, from 0
+        below, day = 0, repeat[0][0]
+        for bucket, n, _ in repeat:  # the bucket holding that rank, and the ranks before it
+            day = bucket
+            if below + n > middle:
+                break
+            below += n
+        values = await self._session.scalars(
+            sa.select(AnalyticsClient.mean_gap_seconds)
+            .where(
+                AnalyticsClient.reader_id == reader_id,
+                AnalyticsClient.mean_gap_seconds >= day * DAY_SECONDS,
             )
-            values = [int(v) for v in middle if v is not None]
-            median = sum(values) / len(values)
-        return ClientSummary(
-            int(clients), gaps, float(average) if average is not None else None, median
+            .order_by(AnalyticsClient.mean_gap_seconds)
+            .offset(middle - below)
+            .limit(1 if gaps % 2 else 2)
         )
+        picked = [int(v) for v in values if v is not None]
+        return ClientSummary(clients, gaps, average, sum(picked) / len(picked))
 
     async def clients_in(self, reader_id: UUID, first: date, last: date) -> tuple[int, int]:
         """Distinct clients of the months, and those whose first month is among them."""
@@ -265,15 +275,24 @@ class SqlAnalyticsRepository:
         )
         return [CountRow(str(key), int(count)) for key, count in rows]
 
-    async def signups(self, start: datetime, end: datetime, *, readers: bool) -> list[datetime]:
-        """Creation instants of clients or readers in the window."""
+    async def signups_per_week(
+        self, start: datetime, end: datetime, *, readers: bool
+    ) -> list[CountRow]:
+        """One count per UTC week over the created_at index: no row is read, none sent."""
         table: Any = Reader if readers else Client
-        rows = await self._session.scalars(
-            sa.select(table.created_at)
-            .where(table.created_at >= start, table.created_at < end)
-            .order_by(table.created_at)
-        )
-        return list(rows)
+        monday = datetime.combine(start.date() - timedelta(days=start.weekday()), time(), UTC)
+        counts = []
+        while monday < end:
+            after = monday + timedelta(days=7)
+            count = await self._session.scalar(
+                sa.select(sa.func.count()).where(
+                    table.created_at >= max(monday, start), table.created_at < min(after, end)
+                )
+            )
+            if count:
+                counts.append(CountRow(monday.date().isoformat(), int(count)))
+            monday = after
+        return counts
 
     async def clients_by_country(self) -> list[CountRow]:
         """Clients per country, erased clients left out."""
@@ -287,10 +306,17 @@ class SqlAnalyticsRepository:
         return [CountRow(str(key), int(count)) for key, count in rows]
 
     async def last_seen(self, min_sessions: int, start: datetime, end: datetime) -> list[CountRow]:
-        """One GROUP BY per client, then per day of the last session (in SQL)."""
+        """Clients with a last session in the window (by index), then their rows grouped."""
         c = AnalyticsClient
+        candidates = (
+            sa.select(c.client_id)
+            .where(c.last_session_at >= start, c.last_session_at < end)
+            .distinct()
+            .scalar_subquery()
+        )
         per_client = (
             sa.select(sa.func.max(c.last_session_at).label("last"))
+            .where(c.client_id.in_(candidates))
             .group_by(c.client_id)
             .having(sa.func.sum(c.sessions) >= min_sessions)
             .subquery()

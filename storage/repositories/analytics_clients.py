@@ -10,9 +10,10 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import BookingStatus
-from storage.models import AnalyticsClient, AnalyticsClientMonth, Booking
+from storage.models import AnalyticsClient, AnalyticsClientMonth, AnalyticsGap, Booking
 from storage.repositories._common import table_of
 
 _B = table_of(Booking)
@@ -58,6 +59,67 @@ def client_rows(
             for c, (first, last, n) in spans.items()
         ],
     }
+
+
+DAY_SECONDS = 86400
+SINGLE = -1  # the gap bucket of clients with one session
+
+
+def gap_day(mean_gap_seconds: int | None) -> int:
+    """The bucket a client's mean gap falls in: whole days, or SINGLE."""
+    return SINGLE if mean_gap_seconds is None else mean_gap_seconds // DAY_SECONDS
+
+
+async def recount_gaps(session: AsyncSession, reader_id: UUID, days: Iterable[int]) -> None:
+    """Count each named gap bucket again from the client rows (exact, and safe to repeat)."""
+    c = AnalyticsClient
+    for day in sorted(set(days)):
+        in_bucket = (
+            c.mean_gap_seconds.is_(None)
+            if day == SINGLE
+            else sa.and_(
+                c.mean_gap_seconds >= day * DAY_SECONDS,
+                c.mean_gap_seconds < (day + 1) * DAY_SECONDS,
+            )
+        )
+        clients, seconds = (
+            await session.execute(
+                sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(c.mean_gap_seconds), 0))
+                .where(c.reader_id == reader_id)
+                .where(in_bucket)
+            )
+        ).one()
+        await session.execute(
+            sa.delete(AnalyticsGap).where(
+                AnalyticsGap.reader_id == reader_id, AnalyticsGap.gap_day == day
+            )
+        )
+        if clients:
+            await session.execute(
+                sa.insert(AnalyticsGap).values(
+                    reader_id=reader_id, gap_day=day, clients=clients, gap_seconds=seconds
+                )
+            )
+
+
+async def rebuild_gaps(session: AsyncSession, reader_id: UUID) -> None:
+    """Every gap bucket of a reader from its client rows, in one statement."""
+    c = AnalyticsClient
+    bucket = sa.func.coalesce(c.mean_gap_seconds // DAY_SECONDS, SINGLE)
+    await session.execute(sa.delete(AnalyticsGap).where(AnalyticsGap.reader_id == reader_id))
+    await session.execute(
+        sa.insert(AnalyticsGap).from_select(
+            ["reader_id", "gap_day", "clients", "gap_seconds"],
+            sa.select(
+                c.reader_id,
+                bucket,
+                sa.func.count(),
+                sa.func.coalesce(sa.func.sum(c.mean_gap_seconds), 0),
+            )
+            .where(c.reader_id == reader_id)
+            .group_by(c.reader_id, bucket),
+        )
+    )
 
 
 def _mean_gap(first: datetime, last: datetime, sessions: int) -> int | None:

@@ -39,7 +39,13 @@ from storage.models import (
 )
 from storage.models.analytics import NO_SERVICE
 from storage.repositories._common import lock_reader_for, table_of
-from storage.repositories.analytics_clients import client_rows, held_sessions
+from storage.repositories.analytics_clients import (
+    client_rows,
+    gap_day,
+    held_sessions,
+    rebuild_gaps,
+    recount_gaps,
+)
 
 _B, _S, _R, _P = table_of(Booking), table_of(ReadingSession), table_of(Rating), table_of(Payment)
 _C, _I, _READERS = table_of(Client), table_of(Invoice), table_of(Reader)
@@ -307,7 +313,14 @@ class RollupUpkeep:
                 )
             )
         ).all()
+        touched: set[int] = set()  # gap buckets a client left or joined
         for client_id, seen in marks:
+            before = await self._session.execute(
+                sa.select(AnalyticsClient.mean_gap_seconds).where(
+                    AnalyticsClient.reader_id == reader_id, AnalyticsClient.client_id == client_id
+                )
+            )
+            touched.update(gap_day(gap) for (gap,) in before)
             await self._session.execute(
                 sa.delete(AnalyticsClientMonth).where(
                     AnalyticsClientMonth.reader_id == reader_id,
@@ -322,7 +335,9 @@ class RollupUpkeep:
             held = await self._session.execute(
                 held_sessions().where(_B.c.client_id == client_id), {"reader_id": reader_id}
             )
-            await self._insert(client_rows(reader_id, zone, held))
+            rows = client_rows(reader_id, zone, held)
+            touched.update(gap_day(row["mean_gap_seconds"]) for row in rows[AnalyticsClient])
+            await self._insert(rows)
             await self._session.execute(
                 sa.delete(AnalyticsDirtyClient).where(
                     AnalyticsDirtyClient.reader_id == reader_id,
@@ -330,6 +345,7 @@ class RollupUpkeep:
                     AnalyticsDirtyClient.marks == seen,
                 )
             )
+        await recount_gaps(self._session, reader_id, touched)
         return len(marks)
 
     async def rebuild(self, reader_id: UUID, now: datetime) -> None:
@@ -353,6 +369,7 @@ class RollupUpkeep:
         )
         held = await self._session.execute(held_sessions(), params)
         await self._insert(client_rows(reader_id, zone, held))
+        await rebuild_gaps(self._session, reader_id)
         await self._session.execute(
             sa.delete(AnalyticsReader).where(AnalyticsReader.reader_id == reader_id)
         )

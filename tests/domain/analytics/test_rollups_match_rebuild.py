@@ -25,6 +25,7 @@ from storage.models import (
     AnalyticsClient,
     AnalyticsClientMonth,
     AnalyticsDuration,
+    AnalyticsGap,
     AnalyticsHour,
     AnalyticsRating,
     AnalyticsRevenue,
@@ -38,6 +39,7 @@ from tests.support.factories import make_booking, make_client, make_reader, make
 TABLES = (
     AnalyticsHour,
     AnalyticsDuration,
+    AnalyticsGap,
     AnalyticsRating,
     AnalyticsRevenue,
     AnalyticsClientMonth,

@@ -21,8 +21,8 @@ from connectors.meetings.fake import FakeMeetings
 from connectors.settings import SmtpSettings
 from domain.billing import reader_money
 from domain.billing.invoice_delivery import InvoiceSender
-from domain.billing.invoicing import credit_invoice
 from domain.billing.invoices import Invoice
+from domain.billing.invoicing import credit_invoice
 from domain.booking.effects import apply_effect
 from domain.booking.externals import EffectResult
 from domain.clock import FixedClock
