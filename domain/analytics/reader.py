@@ -260,7 +260,7 @@ async def peak_hours(*, uow: UnitOfWork, reader: Reader, period: ReportPeriod) -
     """The weekday x hour matrix in the reader's zone (the rollup's hours are local)."""
     matrix = [[0] * 24 for _ in range(7)]
     for row in await uow.analytics.hours(reader.id, period.start, period.after):
-        matrix[row.local_day.weekday()][row.hour] += row.sessions
+        matrix[row.weekday][row.hour] += row.sessions
     cells = [(day, hour, n) for day, hours in enumerate(matrix) for hour, n in enumerate(hours)]
     busiest = sorted((c for c in cells if c[2]), key=lambda c: (-c[2], c[0], c[1]))[:3]
     return PeakHours(matrix=matrix, busiest=busiest)

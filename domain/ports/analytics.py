@@ -24,9 +24,9 @@ class SessionCounts:
 
 @dataclass(frozen=True, slots=True)
 class HourCount:
-    """Sessions held or booked starting in one local hour of one local day."""
+    """Sessions held or booked starting in one local hour of one weekday, over a period."""
 
-    local_day: date
+    weekday: int  # Monday 0 .. Sunday 6
     hour: int
     sessions: int
 
@@ -151,7 +151,7 @@ class AnalyticsRepository(Protocol):
         ...
 
     async def hours(self, reader_id: UUID, start: date, end: date) -> list[HourCount]:
-        """Sessions (held or booked) per local day and hour, for the peak-hour matrix.
+        """Sessions (held or booked) per local weekday and hour: the peak-hour matrix.
 
         Args:
             reader_id: The reader.

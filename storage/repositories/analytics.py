@@ -59,6 +59,13 @@ def _month(column: Any, dialect: str) -> sa.ColumnElement[str]:
     return sa.func.strftime("%Y-%m", column)
 
 
+def _weekday(column: Any, dialect: str) -> sa.ColumnElement[int]:
+    """A date column's day of the week, Sunday 0, on both backends."""
+    if dialect == "postgresql":
+        return sa.cast(sa.extract("dow", column), sa.Integer)
+    return sa.cast(sa.func.strftime("%w", column), sa.Integer)
+
+
 class SqlAnalyticsRepository:
     """`AnalyticsRepository` inside the caller's session."""
 
@@ -116,14 +123,20 @@ class SqlAnalyticsRepository:
         return where
 
     async def hours(self, reader_id: UUID, start: date, end: date) -> list[HourCount]:
-        """Held and booked sessions per (day, hour), services summed."""
+        """Held and booked sessions per (weekday, hour), grouped in SQL over the days."""
         sessions = sa.func.sum(_H.completed + _H.confirmed).label("sessions")
+        weekday = _weekday(_H.local_day, self._dialect()).label("weekday")
         rows = await self._session.execute(
-            sa.select(_H.local_day, _H.local_hour, sessions)
+            sa.select(weekday, _H.local_hour, sessions)
             .where(*self._days(_H, reader_id, start, end))
-            .group_by(_H.local_day, _H.local_hour)
+            .group_by(weekday, _H.local_hour)
         )
-        return [HourCount(r.local_day, r.local_hour, int(r.sessions)) for r in rows if r.sessions]
+        # Both backends count from Sunday = 0; the matrix starts on Monday.
+        return [
+            HourCount((int(r.weekday) + 6) % 7, r.local_hour, int(r.sessions))
+            for r in rows
+            if r.sessions
+        ]
 
     async def durations(self, reader_id: UUID, start: date, end: date) -> list[tuple[int, int]]:
         """The minutes histogram summed over the days."""
