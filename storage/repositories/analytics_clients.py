@@ -52,9 +52,7 @@ def client_rows(
                 "last_session_at": last,
                 "sessions": n,
                 "first_month": first.astimezone(zone).date().replace(day=1),
-                "mean_gap_seconds": int((last - first).total_seconds()) // (n - 1)
-                if n > 1
-                else None,
+                "mean_gap_seconds": _mean_gap(first, last, n),
             }
             for c, (first, last, n) in spans.items()
         ],
