@@ -13,10 +13,12 @@ from datetime import date
 from uuid import UUID
 
 from bots.conversations.common import Conv
-from bots.conversations.verbs import ManageVerb, MoneyVerb
+from bots.conversations.verbs import BookingVerb, ManageVerb, MoneyVerb
 from bots.engine import Action, Choice, HubFile, Reply
+from bots.follow_up_notices import follow_up_lines
 from bots.language import format_day, format_money, format_when, translator
 from bots.language.messages import Msg
+from bots.language.messages_campaigns import CampaignMsg
 from bots.notice_digest import digest_headline
 from domain.billing import receipts
 from domain.booking.queries import BookingView, booking_view
@@ -62,7 +64,11 @@ async def render_notice(*, uows: UnitOfWorkFactory, notice: Notice, audience: Au
     if meeting_url and notice.kind in (NoticeKind.BOOKING_CONFIRMED, NoticeKind.REMINDER):
         lines.append(tr.gettext(Msg.JOIN_LINK, url=meeting_url))
     choices: tuple[Choice, ...] = ()
-    if audience.is_client and notice.kind in INVOICE_NOTICES:
+    if notice.kind is NoticeKind.CAMPAIGN:
+        lines, choices = campaign_lines(tr.gettext, params)
+    elif notice.kind is NoticeKind.FOLLOW_UP:
+        lines, choices = follow_up_lines(tr.gettext, params, audience.timezone, audience.language)
+    elif audience.is_client and notice.kind in INVOICE_NOTICES:
         choices = (
             Choice.of(
                 tr.gettext(Msg.MY_INVOICES_BUTTON),
@@ -120,12 +126,37 @@ def _headline(
         return payout_headline(t, params, audience.language)
     if kind is NoticeKind.RECEIPT_NOT_SAVED:
         return receipt_headline(t, params, audience.language)
+    if kind is NoticeKind.CAMPAIGN:
+        return params.get("body", "")
+    if kind is NoticeKind.FOLLOW_UP:
+        return ""  # follow_up_lines writes it
+    if kind is NoticeKind.CAMPAIGN_REPORT:
+        return t(CampaignMsg.REPORT, **{k: params.get(k, "0") for k in _REPORT_FIELDS})
     if kind is NoticeKind.WEEKLY_DIGEST:
         return digest_headline(t, params, audience.language)
     provider = params.get("provider", "")
     if params.get("url"):
         return t(Msg.RECONNECT_ACCOUNT, provider=provider, url=params["url"])
     return t(Msg.RECONNECT_ACCOUNT_NO_URL, provider=provider)
+
+
+_REPORT_FIELDS = ("name", "sent", "failed", "opted_out", "skipped")
+
+
+def campaign_lines(
+    t: Callable[..., str], params: dict[str, str]
+) -> tuple[list[str], tuple[Choice, ...]]:
+    """A campaign as the reader wrote it, its offer code, and a button to book that reader."""
+    lines = [params.get("body", "")]
+    if params.get("offer_code"):
+        lines.append(t(CampaignMsg.OFFER_CODE, code=params["offer_code"]))
+    if not params.get("booking_button"):
+        return lines, ()
+    reader = params.get("reader_id", "")
+    verb = BookingVerb.READER if reader else BookingVerb.START
+    return lines, (
+        Choice.of(t(CampaignMsg.BOOK_BUTTON), Action(Conv.BOOKING.value, verb.value, reader)),
+    )
 
 
 def _money_headline(

@@ -20,6 +20,7 @@ from domain.analytics.digest import ChartImage
 from domain.clock import Clock
 from domain.enums import Channel
 from domain.ports.accounts import AccountsResolver
+from domain.ports.audience import EmailAudience
 from domain.ports.documents import DocumentRenderer
 from domain.ports.email import EmailWriter, Mailer
 from domain.ports.files import ChannelFiles
@@ -64,6 +65,9 @@ class FlowDeps:
     emails: EmailWriter | None = None
     # Receipts people sent in chat are fetched from their platform by these, per channel.
     channel_files: dict[Channel, ChannelFiles] = field(default_factory=dict)
+    # The email audience sync-mailchimp keeps (Mailchimp, or the built-in outbox).
+    audience: EmailAudience | None = None
+    audience_id: str = "builtin"
     closers: list[Closer] = field(default_factory=list)
     # Set when this process shuts down: a run that keeps taking new rows stops doing so.
     stopping: asyncio.Event = field(default_factory=asyncio.Event)

@@ -10,11 +10,16 @@ FLOW_NAMES = (
     "expire-holds",
     "sync-calendars",
     "sync-fx-rates",
+    "sync-mailchimp",
     "run-payouts",
     "repeat-expenses",
     "refresh-analytics",
     "rebuild-analytics",
     "send-weekly-digest",
+    "run-campaigns",
+    "run-follow-ups",
+    "expire-loyalty-points",
+    "award-loyalty-bonuses",
 )
 
 
@@ -40,6 +45,10 @@ def flow_by_name(name: str) -> Any:
         from flows.fx import sync_fx_rates_flow
 
         return sync_fx_rates_flow
+    if name == "sync-mailchimp":
+        from flows.audience import sync_mailchimp_flow
+
+        return sync_mailchimp_flow
     if name == "run-payouts":
         from flows.payouts import run_payouts_flow
 
@@ -60,4 +69,20 @@ def flow_by_name(name: str) -> Any:
         from flows.digest import send_weekly_digest_flow
 
         return send_weekly_digest_flow
+    if name == "run-campaigns":
+        from flows.campaigns import run_campaigns_flow
+
+        return run_campaigns_flow
+    if name == "run-follow-ups":
+        from flows.follow_ups import run_follow_ups_flow
+
+        return run_follow_ups_flow
+    if name == "expire-loyalty-points":
+        from flows.loyalty import expire_loyalty_points_flow
+
+        return expire_loyalty_points_flow
+    if name == "award-loyalty-bonuses":
+        from flows.loyalty import award_loyalty_bonuses_flow
+
+        return award_loyalty_bonuses_flow
     raise KeyError(f"no flow named {name!r}; choose one of {', '.join(FLOW_NAMES)}")

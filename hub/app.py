@@ -21,9 +21,11 @@ from hub import (
     file_routes,
     invoice_routes,
     ledger_routes,
+    mailchimp_routes,
     pages,
     payment_routes,
     payout_routes,
+    unsubscribe_routes,
 )
 from hub.channels import ChannelHub, ChannelOptions
 from hub.dashboard import assets as dashboard_assets
@@ -112,6 +114,8 @@ def create_app(
     app.include_router(dashboard_assets.router())  # its CSS, script and plotly.js
     app.include_router(payment_routes.router())  # the built-in pay page
     app.include_router(payment_routes.stripe_router(settings))
+    app.include_router(mailchimp_routes.router(settings))  # list events: unsubscribes
+    app.include_router(unsubscribe_routes.router(settings))  # the link in our emails
 
     app.include_router(api.router(settings), prefix=API_PREFIX)
     app.include_router(analytics_routes.router(settings), prefix=API_PREFIX)

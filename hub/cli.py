@@ -11,10 +11,12 @@ from rich.table import Table
 
 from hub import __version__
 from hub.admin_cli import admin_app
+from hub.campaigns_cli import campaigns_app
 from hub.flows_cli import flows_app
 from hub.fx_cli import fx_app
 from hub.invoices_cli import invoices_app
 from hub.payouts_cli import payouts_app
+from hub.segments_cli import segments_app
 from hub.settings import ConfigurationError, FlowsMode, Settings, load_settings
 
 app = typer.Typer(
@@ -31,6 +33,8 @@ app.add_typer(invoices_app, name="invoices")
 app.add_typer(payouts_app, name="payouts")
 app.add_typer(flows_app, name="flows")
 app.add_typer(admin_app, name="admin")
+app.add_typer(campaigns_app, name="campaigns")
+app.add_typer(segments_app, name="segments")
 
 
 class CommandFailed(Exception):

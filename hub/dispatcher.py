@@ -37,8 +37,13 @@ DEFAULT_SCHEDULES: dict[str, timedelta] = {
     "refresh-analytics": timedelta(minutes=1),  # figures refresh their reader first anyway
     "repeat-expenses": timedelta(hours=1),
     "send-weekly-digest": timedelta(hours=1),
+    "run-campaigns": timedelta(minutes=1),  # sends at each client's local minute
+    "run-follow-ups": timedelta(minutes=5),  # daily scans once a day; due steps each run
+    "expire-loyalty-points": timedelta(days=1),  # keyed per lot: a rerun lapses nothing
+    "award-loyalty-bonuses": timedelta(hours=1),  # a rating's bonus within the hour
     # The ECB publishes once a business day; a run fetches only what is new (or nothing).
     "sync-fx-rates": timedelta(hours=6),
+    "sync-mailchimp": timedelta(minutes=15),  # only changed contacts; none: no call
 }
 
 

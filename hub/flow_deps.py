@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -97,6 +98,7 @@ def deps_on(
     from hub.runtime import build_mailer
     from hub.secrets import credential_cipher
     from hub.signed_links import link_signer
+    from hub.unsubscribe_routes import unsubscribe_links
     from storage.credentials import SqlCredentialVault
     from storage.db import session_factory
     from storage.mailbox import SqlMailbox
@@ -118,9 +120,10 @@ def deps_on(
         invoice_link=invoice_link(link_signer(settings), clock),
         statement_link=statement_link(link_signer(settings), clock),
         mailer=build_mailer(settings, SqlMailbox(database.uows, clock)),
-        emails=NoticeEmails(),
+        emails=NoticeEmails(unsubscribe_link=unsubscribe_links(settings).url),
         channel_files=files,
         chart_image=stored_charts(database.uows, link_signer(settings), clock),
+        **email_audience(settings, database, clock),
         closers=[
             accounts.aclose,
             *(partial(close_provider, p) for p in payments.values()),
@@ -128,6 +131,20 @@ def deps_on(
             *close_files,
         ],
     )
+
+
+def email_audience(settings: Settings, database: Database, clock: Clock) -> dict[str, Any]:
+    """Mailchimp when its key and list are set, else the built-in outbox."""
+    if settings.mailchimp is not None:
+        from connectors.audience.mailchimp import MailchimpAudience
+
+        mailchimp = MailchimpAudience(settings.mailchimp)
+        return {"audience": mailchimp, "audience_id": mailchimp.audience_id}
+    from connectors.audience.builtin import AUDIENCE_ID, BuiltinEmailAudience
+    from storage.audience_outbox import SqlCampaignOutbox
+
+    outbox = SqlCampaignOutbox(database.uows, clock)
+    return {"audience": BuiltinEmailAudience(outbox), "audience_id": AUDIENCE_ID}
 
 
 def stored_charts(uows: UnitOfWorkFactory, links: LinkSigner, clock: Clock) -> ChartImage:

@@ -165,6 +165,7 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_bot_username: str | None = None  # t.me/<it>?start=ref_CODE invitation links
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None

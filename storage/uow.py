@@ -11,8 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
 from domain.ports.analytics import ActivityRepository, AnalyticsRepository, FunnelRepository
+from domain.ports.campaigns import CampaignRepository
+from domain.ports.client_records import ClientRecordRepository
+from domain.ports.consent import ConsentRepository
 from domain.ports.dashboard import DashboardLinkRepository
 from domain.ports.files import FileStore
+from domain.ports.follow_ups import FollowUpRepository
 from domain.ports.fx import FxRateRepository
 from domain.ports.invoices import InvoiceRepository, TaxRateRepository
 from domain.ports.ledger import LedgerRepository
@@ -22,9 +26,12 @@ from domain.ports.links import (
     ReadingSessionRepository,
 )
 from domain.ports.login import LoginCodeRepository
+from domain.ports.loyalty import LoyaltyRepository
 from domain.ports.payment_records import ExpenseRepository, PaymentRepository
 from domain.ports.payouts import PayoutRepository
+from domain.ports.ratings import RatingRepository
 from domain.ports.reports import ReportRepository
+from domain.ports.segments import SegmentRepository
 from domain.ports.storage import (
     AvailabilityRepository,
     BookingRepository,
@@ -51,20 +58,27 @@ from storage.repositories._common import overlap_as_slot_unavailable
 from storage.repositories.activity import SqlActivityRepository
 from storage.repositories.analytics import SqlAnalyticsRepository
 from storage.repositories.calendar_busy import SqlCalendarBusyRepository
+from storage.repositories.campaigns import SqlCampaignRepository
+from storage.repositories.client_records import SqlClientRecordRepository
+from storage.repositories.consent import SqlConsentRepository
 from storage.repositories.dashboard_links import SqlDashboardLinkRepository
 from storage.repositories.expenses import SqlExpenseRepository
 from storage.repositories.external_refs import SqlExternalRefRepository
 from storage.repositories.files import SqlFileStore
+from storage.repositories.follow_ups import SqlFollowUpRepository
 from storage.repositories.funnel import SqlFunnelRepository
 from storage.repositories.fx_rates import SqlFxRateRepository
 from storage.repositories.inbound import SqlInboundRepository
 from storage.repositories.invoices import SqlInvoiceRepository
 from storage.repositories.ledger import SqlLedgerRepository
 from storage.repositories.login_codes import SqlLoginCodeRepository
+from storage.repositories.loyalty import SqlLoyaltyRepository
 from storage.repositories.payments import SqlPaymentRepository
 from storage.repositories.payouts import SqlPayoutRepository
+from storage.repositories.ratings import SqlRatingRepository
 from storage.repositories.reading_sessions import SqlReadingSessionRepository
 from storage.repositories.reports import SqlReportRepository
+from storage.repositories.segments import SqlSegmentRepository
 from storage.repositories.tax_rates import SqlTaxRateRepository
 
 
@@ -116,6 +130,13 @@ class SqlUnitOfWork:
         self.funnel: FunnelRepository = SqlFunnelRepository(self._session)
         self.dashboard_links: DashboardLinkRepository = SqlDashboardLinkRepository(self._session)
         self.files: FileStore = SqlFileStore(self._session, clock)
+        self.consent: ConsentRepository = SqlConsentRepository(self._session)
+        self.segments: SegmentRepository = SqlSegmentRepository(self._session)
+        self.client_records: ClientRecordRepository = SqlClientRecordRepository(self._session)
+        self.loyalty: LoyaltyRepository = SqlLoyaltyRepository(self._session)
+        self.campaigns: CampaignRepository = SqlCampaignRepository(self._session, clock)
+        self.follow_ups: FollowUpRepository = SqlFollowUpRepository(self._session)
+        self.ratings: RatingRepository = SqlRatingRepository(self._session)
 
     @property
     def session(self) -> AsyncSession:

@@ -20,6 +20,7 @@ from domain.clock import Clock
 from domain.enums import Channel, PaymentMethod, ReportKind, Role
 from domain.errors import InvalidRequest, NotFound
 from domain.models import Booking, Reader, Service
+from domain.ports.client_records import NoteCipher
 from domain.ports.email import Mailer
 from domain.ports.payments import InChatPaymentProvider, PaymentProvider
 from domain.ports.storage import UnitOfWorkFactory
@@ -35,6 +36,7 @@ class ChatDeps:
     brand: str = "Samia"
     default_timezone: str = "UTC"
     public_url: str = "http://127.0.0.1:8000"
+    telegram_bot: str | None = None  # the bot's username, for t.me invitation links
     # Sign-in codes; None only where no email can leave (then a known email cannot sign in).
     mailer: Mailer | None = None
     # Where a reading paid in advance is paid: the built-in pay page unless Stripe is set.
@@ -52,6 +54,8 @@ class ChatDeps:
     chart_image: Callable[[ChartSpec], Awaitable[HubFile]] | None = None
     # A one-time sign-in link to the dashboard: (READER, reader id) or (ADMIN, admin id).
     dashboard_link: Callable[[Role, UUID], Awaitable[str]] | None = None
+    # Seals a reader's private client notes at rest (None: notes are not available here).
+    note_cipher: NoteCipher | None = None
     reader_names: list[str] = field(default_factory=list)
     catalog: TtlCache[Any, Any] = field(default_factory=lambda: TtlCache(ttl=30.0))
     actors: TtlCache[str, Any] = field(default_factory=lambda: TtlCache(ttl=15.0))

@@ -7,12 +7,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bots.conversations import (
     account,
     booking,
+    campaigns,
+    client_records,
     dashboard,
+    follow_ups,
+    loyalty,
     manage,
     money,
     platform_chat,
+    preferences,
+    ratings,
     reader,
     reports,
+    segments,
     stats,
     stats_common,
 )
@@ -68,6 +75,7 @@ TYPED_COMMANDS = {
     "حجوزاتي": "mybookings",
     **LANGUAGE_WORDS,
     **dashboard.TYPED,  # readers and admins; anyone else's answer is unchanged
+    **preferences.TYPED,  # clients: "stop messages", "only email", "my preferences"
 }
 # Typed alone at the top level, these ask for the email (to save it, or to sign in with it).
 EMAIL_WORDS = {
@@ -160,12 +168,24 @@ async def interpret(turn: Turn[ChatDeps], text: str) -> Interpretation:
         return Interpretation(entry)
     if turn.actor.role is Role.READER and (entry := reports.reader_intent(text)):
         return Interpretation(entry)
+    if turn.actor.role is Role.READER and (
+        entry := client_records.intent(text) or segments.intent(text)
+    ):  # before stats: "client @maria" is a record, "clients" stays a figure
+        return Interpretation(entry)
     if turn.actor.role is Role.READER and (entry := stats_common.reader_intent(text)):
+        return Interpretation(entry)
+    if turn.actor.role in campaigns.ROLES and (entry := campaigns.intent(text)):
+        return Interpretation(entry)
+    if turn.actor.role is Role.READER and (entry := follow_ups.intent(text)):
         return Interpretation(entry)
     if turn.actor.role is Role.ADMIN and (entry := platform_chat.admin_intent(text)):
         return Interpretation(entry)
     # Typed alone a language name is a switch at the top level too, not only mid-question.
     phrase = typed_phrase(text)
+    if turn.actor.role is Role.CLIENT and (entry := preferences.client_intent(text)):
+        return Interpretation(entry)  # a bare "stop" here is offers off; /stop starts over
+    if turn.actor.role is Role.CLIENT and (entry := loyalty.client_intent(text)):
+        return Interpretation(entry)
     if turn.actor.role is Role.CLIENT and phrase in money.CLIENT_WORDS:
         return Interpretation("my_invoices")
     switch = LANGUAGE_WORDS.get(phrase) or EMAIL_WORDS.get(phrase)
@@ -196,6 +216,7 @@ def build_engine(*, deps: ChatDeps, store: ConversationStore) -> Engine[ChatDeps
     """The one engine every channel adapter shares."""
     return Engine(
         conversations=[
+            loyalty.CONVERSATION,  # before account: a client's /start may carry ref_CODE
             account.CONVERSATION,
             booking.CONVERSATION,
             manage.CONVERSATION,
@@ -206,6 +227,12 @@ def build_engine(*, deps: ChatDeps, store: ConversationStore) -> Engine[ChatDeps
             dashboard.CONVERSATION,
             stats.CONVERSATION,
             platform_chat.CONVERSATION,
+            campaigns.CONVERSATION,
+            ratings.CONVERSATION,
+            follow_ups.CONVERSATION,
+            preferences.CONVERSATION,
+            client_records.CONVERSATION,
+            segments.CONVERSATION,
         ],
         store=store,
         identities=ChatIdentityResolver(deps),

@@ -90,9 +90,10 @@ def format_when(instant: datetime, zone: str, locale: str) -> str:
     return format_datetime(local, pattern, tzinfo=local.tzinfo, locale=_locale(locale))
 
 
-def format_day(day: date, locale: str) -> str:
-    """A calendar day: 'Fri 27 Nov' / 'الجمعة 27 نوفمبر'."""
-    return format_date(day, _DAY_PATTERNS[_language(locale)], locale=_locale(locale))
+def format_day(day: date, locale: str, *, with_year: bool = False) -> str:
+    """A calendar day: 'Fri 27 Nov' / 'الجمعة 27 نوفمبر' (and its year when far off)."""
+    pattern = _DAY_PATTERNS[_language(locale)] + (" y" if with_year else "")
+    return format_date(day, pattern, locale=_locale(locale))
 
 
 def format_time(instant: datetime, zone: str, locale: str) -> str:

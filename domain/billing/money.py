@@ -40,6 +40,12 @@ def exponent(currency: str) -> int:
     return int(get_currency_precision(currency_code(currency)))
 
 
+def minor_per_unit(currency: str) -> int:
+    """Minor units in one major unit (100 for GBP, 1 for JPY, 1000 for KWD)."""
+    scale: int = 10 ** exponent(currency)
+    return scale
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     """A non-negative amount in minor units of one currency; the sign is the posting's job."""

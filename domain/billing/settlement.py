@@ -37,6 +37,8 @@ from domain.billing.money import InvalidAmount, Money
 from domain.billing.payments import Payment, platform_fee_bps
 from domain.booking.service import confirm_paid_hold
 from domain.clock import Clock
+from domain.crm.loyalty import earn_on_settle, reverse_on_refund
+from domain.crm.referrals import credit_referral
 from domain.enums import (
     InvoiceStatus,
     LedgerAccount,
@@ -112,6 +114,9 @@ async def settle_payment(
         payment.method = received.method  # how it was paid is what the provider says
         await uow.payments.save(payment)
         await uow.invoices.mark_paid(invoice.id, now)
+        if not refund_due:  # settled money earns points; a friend's first one, a referral
+            await earn_on_settle(uow, payment, now)
+            await credit_referral(uow, payment, now)
         await uow.ledger.post(
             payment_posting(
                 split, reader_id=reader.id, payment_id=payment.id, booking_id=payment.booking_id
@@ -224,6 +229,7 @@ async def _book_refund(
     if payment.refunded_minor >= payment.amount.amount_minor:
         payment.status = PaymentStatus.REFUNDED
     await uow.payments.save(payment)
+    await reverse_on_refund(uow, payment, now)  # the refunded share of its points
     if payment.invoice_id is not None:
         note = await _credit_note(uow, now, payment.invoice_id, amount)
         # A refund's note goes to the client like the invoice did; a chargeback's is

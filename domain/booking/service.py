@@ -12,6 +12,8 @@ from domain.booking import rules
 from domain.booking.availability import is_bookable
 from domain.booking.windows import TimeWindow
 from domain.clock import Clock
+from domain.crm import sequences
+from domain.crm.redemption import give_back_redeemed
 from domain.enums import BookingStatus, Channel, OutboxKind, PricingModel
 from domain.errors import (
     HoldExpired,
@@ -164,6 +166,7 @@ async def _confirm(uow: UnitOfWork, booking: Booking, now: datetime) -> None:
     booking.hold_expires_at = None
     await uow.bookings.save(booking)
     await _emit(uow, OutboxKind.BOOKING_CONFIRMED, booking, now)
+    await sequences.booking_confirmed(uow, booking=booking, now=now)  # welcome, win-back, pack
 
 
 async def _paid_in_advance(uow: UnitOfWork, booking: Booking) -> bool:
@@ -228,6 +231,7 @@ async def cancel_booking(
         _transition(booking, BookingStatus.CANCELLED, now)
         booking.cancelled_at, booking.cancel_reason, booking.fee_minor = now, reason, fee
         await uow.bookings.save(booking)
+        await give_back_redeemed(uow, booking, now)  # points spent on it come back
         if was_confirmed:
             await _emit(uow, OutboxKind.BOOKING_CANCELLED, booking, now)
         await uow.commit()
@@ -252,6 +256,10 @@ async def mark_attendance(
         await uow.bookings.save(booking)
         kind = OutboxKind.BOOKING_COMPLETED if attended else OutboxKind.BOOKING_NO_SHOW
         await _emit(uow, kind, booking, now)
+        await sequences.booking_finished(
+            uow, client_id=booking.client_id, reader_id=booking.reader_id,
+            booking_id=booking.id, attended=attended, now=now,
+        )  # fmt: skip
         await uow.commit()
     return booking
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
@@ -152,6 +153,14 @@ class AvailabilityRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class PackageBalance:
+    """What is left of one bought package, and the service it is for."""
+
+    service_id: UUID
+    sessions_left: int
+
+
 class PackageRepository(Protocol):
     """Prepaid sessions of package services."""
 
@@ -178,6 +187,17 @@ class PackageRepository(Protocol):
 
         Returns:
             False if it had none left.
+        """
+        ...
+
+    async def balance(self, credit_id: UUID) -> PackageBalance | None:
+        """How many sessions of a credit are left.
+
+        Args:
+            credit_id: The credit.
+
+        Returns:
+            Its service and sessions left, or None if there is no such credit.
         """
         ...
 

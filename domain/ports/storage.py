@@ -7,14 +7,18 @@ from typing import Protocol, Self
 
 from domain.ports.analytics import ActivityRepository, AnalyticsRepository, FunnelRepository
 from domain.ports.bookings import BookingRepository
+from domain.ports.campaigns import CampaignRepository
 from domain.ports.catalog import (
     AvailabilityRepository,
     PackageRepository,
     ReaderRepository,
     ServiceRepository,
 )
+from domain.ports.client_records import ClientRecordRepository
+from domain.ports.consent import ConsentRepository
 from domain.ports.dashboard import DashboardLinkRepository
 from domain.ports.files import FileStore
+from domain.ports.follow_ups import FollowUpRepository
 from domain.ports.fx import FxRateRepository
 from domain.ports.invoices import InvoiceRepository, TaxRateRepository
 from domain.ports.ledger import LedgerRepository
@@ -24,11 +28,14 @@ from domain.ports.links import (
     ReadingSessionRepository,
 )
 from domain.ports.login import LoginCodeRepository
+from domain.ports.loyalty import LoyaltyRepository
 from domain.ports.payment_records import ExpenseRepository, PaymentRepository
 from domain.ports.payouts import PayoutRepository
 from domain.ports.people import ClientRepository, IdentityRepository
+from domain.ports.ratings import RatingRepository
 from domain.ports.records import InboundRepository, OutboxRepository
 from domain.ports.reports import ReportRepository
+from domain.ports.segments import SegmentRepository
 
 
 class UnitOfWork(Protocol):
@@ -60,6 +67,13 @@ class UnitOfWork(Protocol):
     funnel: FunnelRepository
     dashboard_links: DashboardLinkRepository
     files: FileStore
+    consent: ConsentRepository
+    segments: SegmentRepository
+    client_records: ClientRecordRepository
+    loyalty: LoyaltyRepository
+    campaigns: CampaignRepository
+    follow_ups: FollowUpRepository
+    ratings: RatingRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction.

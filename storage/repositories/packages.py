@@ -9,6 +9,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.ports.catalog import PackageBalance
 from storage.models import PackageCredit as CreditRow
 from storage.repositories._common import affected_rows
 
@@ -46,6 +47,14 @@ class SqlPackageRepository:
             .execution_options(synchronize_session=False)
         )
         return affected_rows(await self._session.execute(stmt)) == 1
+
+    async def balance(self, credit_id: UUID) -> PackageBalance | None:
+        """Read after `consume` in the same transaction, so it counts that session too."""
+        stmt = sa.select(CreditRow.service_id, CreditRow.sessions_remaining).where(
+            CreditRow.id == credit_id
+        )
+        row = (await self._session.execute(stmt)).first()
+        return PackageBalance(row.service_id, row.sessions_remaining) if row else None
 
     async def restore(self, credit_id: UUID) -> None:
         """Give one session back, never above the package's total (a repeat is harmless)."""

@@ -136,7 +136,7 @@ async def dashboard_hub(
     settings = load_settings(
         database_url=database_url,
         admin_token=ADMIN_TOKEN,
-        secret_key="dashboard-test-secret",
+        secret_key="ZGFzaGJvYXJkLXRlc3Qtc2VjcmV0ISEhISEhISEhISE=",  # Fernet: seals notes
         public_url=public_url,
         default_currency="GBP",
         flows=FlowsMode.OFF,

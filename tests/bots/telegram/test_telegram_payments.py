@@ -112,7 +112,7 @@ async def start(
     async def started(*, token: str | None = PROVIDER_TOKEN, currency: str = "GBP") -> Hub:
         settings = load_settings(
             database_url=database_url,
-            secret_key="telegram-payments-test-secret",
+            secret_key="dGVsZWdyYW0tcGF5bWVudHMtdGVzdC1zZWNyZXQtMzI=",  # Fernet: seals notes
             default_currency="GBP",
             telegram_bot_token=tg.token,
             telegram_webhook_secret=TELEGRAM_SECRET,

@@ -1,0 +1,1 @@
+"""Email audiences: the built-in local outbox and Mailchimp."""

@@ -1,0 +1,1 @@
+"""The client relationship: consent, preferences, notes, segments, audiences."""
