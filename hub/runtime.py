@@ -15,7 +15,7 @@ from domain.clock import Clock, SystemClock
 from domain.ports.email import Mailer
 from hub.dashboard.links import dashboard_link
 from hub.payments import build_payment_provider, chat_payment_providers, close_provider
-from hub.secrets import credential_cipher
+from hub.secrets import note_cipher
 from hub.settings import Settings
 from hub.signed_links import LinkSigner, link_signer
 from storage.conversation_store import SqlConversationStore
@@ -79,7 +79,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         receipt_link=receipt_link(links, clock),
         dashboard_link=dashboard_link(database.uows, clock, settings.public_url),
         chart_image=chart_pictures(database.uows, links, clock).picture,
-        note_cipher=credential_cipher(settings),
+        note_cipher=note_cipher(settings),
     )
     store = SqlConversationStore(database.engine, gate=write_gate(database.engine))
     runtime = Runtime(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from hub.settings import Settings
 from storage.crypto import CredentialCipher, load_or_create_key_file
 
@@ -18,3 +21,17 @@ def secret_key_material(settings: Settings) -> bytes:
     if settings.secret_key is not None:
         return settings.secret_key.get_secret_value().encode()
     return load_or_create_key_file(settings.var_dir / "secret.key").encode()
+
+
+def note_cipher(settings: Settings) -> CredentialCipher:
+    """Private notes' own keys, derived from the hub secret (any phrase; rotates with it).
+
+    Derived rather than the credential key itself, so notes and stored tokens never share
+    a key, and a SAMIA_SECRET_KEY that is a passphrase still seals notes.
+    """
+    parts = [p.strip() for p in secret_key_material(settings).decode().split(",") if p.strip()]
+    keys = [
+        base64.urlsafe_b64encode(hashlib.sha256(b"samia-notes\0" + part.encode()).digest())
+        for part in parts
+    ]
+    return CredentialCipher(keys)
