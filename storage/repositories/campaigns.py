@@ -16,7 +16,6 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +30,7 @@ from domain.ports.campaigns import (
     NewDelivery,
     Recipient,
 )
+from storage.dialects import insert_for
 from storage.models import (
     Booking,
     Campaign,
@@ -157,8 +157,7 @@ class SqlCampaignRepository:
         if not rows:
             return 0
         step = await self._step_id(campaign_id)
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = insert_for(self._session)
         values = [
             {
                 "id": uuid.uuid4(), "campaign_step_id": step, "client_id": row.client_id,
@@ -376,8 +375,7 @@ class SqlCampaignRepository:
 
     async def attribute(self, booking_id: UUID, campaign_id: UUID, via: str) -> bool:
         """INSERT ... ON CONFLICT (booking_id) DO NOTHING."""
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = insert_for(self._session)
         statement = (
             insert(CampaignAttribution)
             .values(

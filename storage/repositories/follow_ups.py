@@ -15,7 +15,6 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import BookingStatus, Channel, DeliveryStatus, EnrolmentStatus, SequenceTrigger
@@ -27,6 +26,7 @@ from domain.ports.follow_ups import (
     SequenceSpec,
     StepSpec,
 )
+from storage.dialects import insert_for
 from storage.models import (
     Booking,
     ChannelIdentity,
@@ -56,8 +56,7 @@ class SqlFollowUpRepository:
         self._session = session
 
     def _insert(self) -> Any:
-        dialect = self._session.get_bind().dialect.name
-        return postgresql.insert if dialect == "postgresql" else sqlite.insert
+        return insert_for(self._session)
 
     async def seed(self, sequences: Sequence[SequenceSpec]) -> None:
         """Fixed ids: ON CONFLICT (id) DO NOTHING, as NULL readers never collide on the key."""

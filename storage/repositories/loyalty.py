@@ -7,11 +7,11 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import BookingStatus, LoyaltyKind, PaymentStatus, ReferralStatus
 from domain.ports.loyalty import BonusDue, LoyaltyRules, PointsEntry, ReaderBalance, Referral
+from storage.dialects import insert_for
 from storage.models import Booking, Client, LoyaltyEntry, Payment, Rating, Reader
 from storage.models import Referral as ReferralRow
 
@@ -56,8 +56,7 @@ class SqlLoyaltyRepository:
         self._session = session
 
     def _insert(self, model: Any) -> Any:
-        dialect = self._session.get_bind().dialect.name
-        return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+        return insert_for(self._session)(model)
 
     async def add(self, entry: PointsEntry) -> bool:
         """INSERT ... ON CONFLICT (idempotency_key) DO NOTHING: a retry writes nothing."""

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dialects import insert_for
 from storage.models import Rating
 from storage.repositories._common import affected_rows
 
@@ -23,8 +23,7 @@ class SqlRatingRepository:
 
     async def add(self, *, booking_id: UUID, reader_id: UUID, client_id: UUID, stars: int) -> bool:
         """INSERT ... ON CONFLICT (booking_id) DO NOTHING."""
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = insert_for(self._session)
         added = await self._session.execute(
             insert(Rating)
             .values(
