@@ -7,6 +7,7 @@ tables by day across readers. Nothing here reads the bookings table.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -57,6 +58,13 @@ def _month(column: Any, dialect: str) -> sa.ColumnElement[str]:
     if dialect == "postgresql":
         return sa.func.to_char(column, "YYYY-MM")
     return sa.func.strftime("%Y-%m", column)
+
+
+def _utc_day(column: Any, dialect: str) -> sa.ColumnElement[str]:
+    """A timestamp column's UTC calendar day as "YYYY-MM-DD", on both backends."""
+    if dialect == "postgresql":
+        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM-DD")
+    return sa.func.strftime("%Y-%m-%d", column)
 
 
 def _weekday(column: Any, dialect: str) -> sa.ColumnElement[int]:
@@ -308,15 +316,16 @@ class SqlAnalyticsRepository:
         return counts
 
     async def clients_by_country(self) -> list[CountRow]:
-        """Clients per country, erased clients left out."""
-        country = sa.func.coalesce(Client.country, "").label("country")
+        """Clients per country, erased clients left out (from a partial index, not the table)."""
         rows = await self._session.execute(
-            sa.select(country, sa.func.count())
+            sa.select(Client.country, sa.func.count())
             .where(Client.erased_at.is_(None))
-            .group_by(country)
-            .order_by(sa.func.count().desc(), country)
+            .group_by(Client.country)
         )
-        return [CountRow(str(key), int(count)) for key, count in rows]
+        counts: Counter[str] = Counter()
+        for country, count in rows:
+            counts[country or ""] += int(count)
+        return [CountRow(key, count) for key, count in sorted(counts.items(), key=_most_first)]
 
     async def last_seen(self, min_sessions: int, start: datetime, end: datetime) -> list[CountRow]:
         """Clients with a last session in the window (by index), then their rows grouped."""
@@ -334,11 +343,15 @@ class SqlAnalyticsRepository:
             .having(sa.func.sum(c.sessions) >= min_sessions)
             .subquery()
         )
+        day = _utc_day(per_client.c.last, self._dialect()).label("day")
         rows = await self._session.execute(
-            sa.select(per_client.c.last).where(per_client.c.last >= start, per_client.c.last < end)
+            sa.select(day, sa.func.count())
+            .where(per_client.c.last >= start, per_client.c.last < end)
+            .group_by(day)
+            .order_by(day)
         )
-        days: dict[str, int] = {}
-        for (last,) in rows:
-            key = last.date().isoformat()
-            days[key] = days.get(key, 0) + 1
-        return [CountRow(day, count) for day, count in sorted(days.items())]
+        return [CountRow(str(key), int(count)) for key, count in rows]
+
+
+def _most_first(row: tuple[str, int]) -> tuple[int, str]:
+    return -row[1], row[0]
