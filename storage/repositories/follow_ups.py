@@ -60,6 +60,8 @@ class SqlFollowUpRepository:
 
     async def seed(self, sequences: Sequence[SequenceSpec]) -> None:
         """Fixed ids: ON CONFLICT (id) DO NOTHING, as NULL readers never collide on the key."""
+        if await self._seeded(sequences):
+            return  # the usual case: one query, not an INSERT per sequence and step per booking
         insert = self._insert()
         for spec in sequences:
             await self._session.execute(
@@ -88,6 +90,19 @@ class SqlFollowUpRepository:
                     )
                     .on_conflict_do_nothing(index_elements=["id"])
                 )
+
+    async def _seeded(self, sequences: Sequence[SequenceSpec]) -> bool:
+        step_ids = [step.id for spec in sequences for step in spec.steps]
+        present = await self._session.execute(
+            sa.select(
+                sa.select(sa.func.count())
+                .where(FollowUpSequence.id.in_([spec.id for spec in sequences]))
+                .scalar_subquery(),
+                sa.select(sa.func.count()).where(FollowUpStep.id.in_(step_ids)).scalar_subquery(),
+            )
+        )
+        found_sequences, found_steps = present.one()
+        return bool(found_sequences == len(sequences) and found_steps == len(step_ids))
 
     async def sequences(self, reader_id: UUID | None) -> list[SequenceSpec]:
         """One owner's rows, steps by position."""
