@@ -10,25 +10,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.enums import BookingStatus, Channel, DeliveryStatus, EnrolmentStatus, SequenceTrigger
+from domain.enums import Channel, DeliveryStatus, EnrolmentStatus, SequenceTrigger
 from domain.ports.follow_ups import (
-    Birthday,
     DueDelivery,
     NewEnrolment,
-    ScanCandidate,
     SequenceSpec,
     StepSpec,
 )
 from storage.dialects import insert_for
 from storage.models import (
-    Booking,
     ChannelIdentity,
     Client,
     FollowUpDelivery,
@@ -36,19 +33,12 @@ from storage.models import (
     FollowUpSequence,
     FollowUpStep,
     Reader,
-    SyncCursor,
 )
 from storage.repositories._common import affected_rows
-
-_BOOKED = (BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW)
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive UTC; PostgreSQL aware."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+from storage.repositories.follow_up_scans import FollowUpScans, utc
 
 
-class SqlFollowUpRepository:
+class SqlFollowUpRepository(FollowUpScans):
     """`FollowUpRepository` inside the caller's session."""
 
     def __init__(self, session: AsyncSession) -> None:
@@ -287,7 +277,7 @@ class SqlFollowUpRepository:
                 template=st.template,
                 button=st.button,
                 marketing=st.marketing,
-                due_at=_utc(dl.due_at),
+                due_at=utc(dl.due_at),
                 attempts=dl.attempts,
                 channel=dl.channel,
                 error=dl.error,
@@ -368,81 +358,4 @@ class SqlFollowUpRepository:
             values["due_at"] = due_at
         await self._session.execute(
             sa.update(FollowUpDelivery).where(FollowUpDelivery.id == delivery_id).values(values)
-        )
-
-    async def quiet_clients(
-        self, *, now: datetime, quiet_for: timedelta, window: timedelta
-    ) -> list[ScanCandidate]:
-        """Per client and reader: the last booking began quiet_for (up to +window) ago."""
-        last = sa.func.max(Booking.starts_at)
-        completed = sa.func.sum(sa.case((Booking.status == BookingStatus.COMPLETED, 1), else_=0))
-        pairs = (
-            sa.select(Booking.client_id, Booking.reader_id, last.label("last"))
-            .where(Booking.status.in_(_BOOKED))
-            .group_by(Booking.client_id, Booking.reader_id)
-            .having(last < now - quiet_for, last >= now - quiet_for - window, completed > 0)
-            .subquery()
-        )
-        rows = await self._session.execute(
-            sa.select(Booking.id, Booking.client_id, Booking.reader_id, Booking.starts_at)
-            .join(
-                pairs,
-                sa.and_(
-                    pairs.c.client_id == Booking.client_id,
-                    pairs.c.reader_id == Booking.reader_id,
-                    pairs.c.last == Booking.starts_at,
-                ),
-            )
-            .where(Booking.status.in_(_BOOKED))
-        )
-        return [
-            ScanCandidate(client, reader, f"quiet:{booking}", _utc(starts) + quiet_for)
-            for booking, client, reader, starts in rows
-        ]
-
-    async def birthdays(self, days: Sequence[date]) -> list[Birthday]:
-        """Month and day compared with EXTRACT (strftime on SQLite), then the latest reader."""
-        if not days:
-            return []
-        same_day = sa.or_(
-            *(
-                sa.and_(
-                    sa.extract("month", Client.birthday) == day.month,
-                    sa.extract("day", Client.birthday) == day.day,
-                )
-                for day in days
-            )
-        )
-        latest = (
-            sa.select(Booking.reader_id)
-            .where(Booking.client_id == Client.id, Booking.status.in_(_BOOKED))
-            .order_by(Booking.starts_at.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        rows = await self._session.execute(
-            sa.select(Client.id, latest, Client.birthday, Client.timezone).where(
-                Client.birthday.is_not(None), Client.erased_at.is_(None), same_day
-            )
-        )
-        return [
-            Birthday(client, reader, born, zone)
-            for client, reader, born, zone in rows
-            if reader is not None and born is not None
-        ]
-
-    async def scanned_on(self, name: str) -> str | None:
-        """The cursor row's position."""
-        return await self._session.scalar(
-            sa.select(SyncCursor.position).where(SyncCursor.name == name)
-        )
-
-    async def mark_scanned(self, name: str, day: str, now: datetime) -> None:
-        """Upsert the cursor row."""
-        await self._session.execute(
-            self._insert()(SyncCursor)
-            .values(name=name, position=day, updated_at=now)
-            .on_conflict_do_update(
-                index_elements=["name"], set_={"position": day, "updated_at": now}
-            )
         )
