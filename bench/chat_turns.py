@@ -6,6 +6,7 @@ server's peak RSS and the CPU each server process spends per turn.
 
     .venv/bin/python bench/chat_turns.py [--clients 100000] [--bookings 1000000]
     .venv/bin/python bench/chat_turns.py --postgres postgresql://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/chat_turns.py --database URL   # seeded once, kept, measured again
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -24,6 +26,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -34,6 +38,8 @@ from domain.booking.queries import free_slots
 from domain.enums import Channel
 from hub.runtime import build_runtime
 from hub.settings import load_settings
+from storage.db import create_engine
+from storage.migrate import upgrade
 
 
 def pct(values: list[float], q: float) -> float:
@@ -74,7 +80,21 @@ async def slot_search_time(url: str, service_id, repeats: int = 50) -> float:  #
     return statistics.median(timings)
 
 
-async def engine_conversations(url: str, conversations: int) -> tuple[list[float], float]:
+# People of this run: new to a kept database (`--database`) that earlier runs booked in.
+RUN = random.randrange(1, 1000)
+
+
+def has_clients(url: str) -> bool:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        found = connection.execute(sa.text("SELECT 1 FROM clients LIMIT 1")).first()
+    engine.dispose()
+    return found is not None
+
+
+async def engine_conversations(
+    url: str, conversations: int, *, run: int = 0
+) -> tuple[list[float], float]:
     """Telegram-style clients (name known) book end to end through the engine."""
     runtime = await build_runtime(load_settings(database_url=url))
     turns: list[float] = []
@@ -87,7 +107,7 @@ async def engine_conversations(url: str, conversations: int) -> tuple[list[float
 
     started = time.perf_counter()
     for i in range(conversations):
-        user = f"bench-{i}"
+        user = f"bench-{run}-{i}"
         common = {
             "channel": Channel.TELEGRAM,
             "chat_id": user,
@@ -225,6 +245,14 @@ def parse_args() -> argparse.Namespace:
         metavar="URL",
         help="run on a scratch database on this PostgreSQL server instead of SQLite",
     )
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help=(
+            "a database kept between runs: seeded on the first (when it has no clients), "
+            "measured as it is after, each run's people new to it"
+        ),
+    )
     parser.add_argument("--server-log", help="write the server's stderr to this file")
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean seconds a person takes between messages"
@@ -236,9 +264,16 @@ def main() -> None:
     args = parse_args()
     with contextlib.ExitStack() as scope:
         folder = Path(scope.enter_context(tempfile.TemporaryDirectory(prefix="samia-var-")))
-        url = scratch_database(scope, args.postgres)
-        seed_and_search(url, args)
-        turns, rate = asyncio.run(engine_conversations(url, args.engine_conversations))
+        if args.database:
+            url = args.database
+            upgrade(url)
+            print(f"database: {make_url(url).get_backend_name()}, kept at {url}")
+            if not has_clients(url):
+                seed_and_search(url, args)
+        else:
+            url = scratch_database(scope, args.postgres)
+            seed_and_search(url, args)
+        turns, rate = asyncio.run(engine_conversations(url, args.engine_conversations, run=RUN))
         print(
             f"engine in-process: {args.engine_conversations} conversations, {len(turns)} "
             f"turns, p50 {ms(pct(turns, 0.5))}, p99 {ms(pct(turns, 0.99))}, "
@@ -288,13 +323,13 @@ def serve_and_measure(url: str, folder: Path, args: argparse.Namespace) -> None:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_serving(base, flows_wanted=args.flows != "off")
-        http_conversations(base, 20, 10, offset=1_000_000)  # warm-up
+        http_conversations(base, 20, 10, offset=RUN * 10_000_000 + 1_000_000)  # warm-up
         before = cpu_snapshot(server.pid)
         turns, rate = http_conversations(
             base,
             args.http_conversations,
             args.concurrency,
-            offset=0,
+            offset=RUN * 10_000_000,
             think=args.think,
             processes=1,  # 7 conversations/s is far from one process's limit
         )
@@ -309,7 +344,7 @@ def serve_and_measure(url: str, folder: Path, args: argparse.Namespace) -> None:
             base,
             args.http_conversations,
             args.concurrency,
-            offset=100_000,
+            offset=RUN * 10_000_000 + 100_000,
             think=0.0,
             processes=args.client_processes,
         )
