@@ -47,6 +47,19 @@ DEFAULT_SCHEDULES: dict[str, timedelta] = {
 }
 
 
+def schedules_for(settings: Settings) -> dict[str, timedelta]:
+    """The timers this hub needs: without Mailchimp there is no outside list to keep in step.
+
+    The built-in audience is our own tables, so `sync-mailchimp` would only walk every
+    client for nothing (measured: its first pass over 100k clients kept the flows worker
+    busy for minutes, beside every chat turn).
+    """
+    schedules = dict(DEFAULT_SCHEDULES)
+    if settings.mailchimp is None:
+        schedules.pop("sync-mailchimp")
+    return schedules
+
+
 @dataclass
 class DispatcherOptions:
     """How often to look for work, how much one run takes, what else runs on a timer."""
@@ -173,7 +186,7 @@ async def start_dispatcher(
     from hub.flow_deps import deps_on
 
     deps = deps_on(settings, database=runtime.database, clock=runtime.clock, notifier=notifier)
-    options = options or DispatcherOptions()
+    options = options or DispatcherOptions(schedules=schedules_for(settings))
     dispatcher = FlowDispatcher(deps, var_dir=settings.var_dir, options=options)
     await dispatcher.start()
     return dispatcher

@@ -186,11 +186,12 @@ def _say(line: str) -> None:
 
 async def run_flow_worker(settings: Settings, *, stop_when_stdin_closes: bool = False) -> None:
     """`samia flows work`: the dispatcher loop until SIGTERM or SIGINT (or stdin closes)."""
-    from hub.dispatcher import DispatcherOptions, FlowDispatcher
+    from hub.dispatcher import DispatcherOptions, FlowDispatcher, schedules_for
     from hub.flow_deps import build_deps
 
     deps = await build_deps(settings)
-    dispatcher = FlowDispatcher(deps, var_dir=settings.var_dir, options=DispatcherOptions())
+    options = DispatcherOptions(schedules=schedules_for(settings))
+    dispatcher = FlowDispatcher(deps, var_dir=settings.var_dir, options=options)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
